@@ -1,0 +1,54 @@
+/**
+ * Optuna artifacts for Deno: save the output files of an optimization (plots, checkpoints,
+ * logs) in an artifact store and record them in the study's Optuna storage, byte-compatible
+ * with Python's `optuna.artifacts`, so Python Optuna and optuna-dashboard see them as their
+ * own.
+ *
+ * Artifact stores: {@linkcode FileSystemArtifactStore} (Optuna's folder layout) and
+ * {@linkcode InMemoryArtifactStore}. Study storage: {@linkcode InMemoryStorage}.
+ *
+ * @example Save a file for a trial and list it
+ * ```ts
+ * import {
+ *   createStudy,
+ *   downloadArtifact,
+ *   FileSystemArtifactStore,
+ *   getAllArtifactMeta,
+ *   uploadArtifact,
+ * } from "@optuna-deno/artifacts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const artifactStore = new FileSystemArtifactStore(dir);
+ * const study = await createStudy({ studyName: "example" });
+ * const trial = await study.ask();
+ *
+ * await Deno.writeTextFile(`${dir}/result.csv`, "x,y\n1,2\n");
+ * const artifactId = await uploadArtifact({
+ *   artifactStore,
+ *   studyOrTrial: trial,
+ *   filePath: `${dir}/result.csv`,
+ * });
+ * await study.tell(trial, { values: 0.5 });
+ *
+ * const [meta] = await getAllArtifactMeta(trial);
+ * console.log(meta); // { artifactId, filename: "result.csv", mimetype: "text/csv", encoding: null }
+ * await downloadArtifact({ artifactStore, artifactId, filePath: `${dir}/copy.csv` });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+export * from "./errors.ts";
+export * from "./stores/types.ts";
+export * from "./stores/filesystem.ts";
+export * from "./stores/memory.ts";
+export * from "./storages/types.ts";
+export * from "./storages/memory.ts";
+export * from "./study_or_trial.ts";
+export * from "./study.ts";
+export * from "./trial.ts";
+export * from "./meta.ts";
+export * from "./mimetype.ts";
+export * from "./upload.ts";
+export * from "./download.ts";
+export * from "./remove.ts";

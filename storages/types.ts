@@ -1,0 +1,181 @@
+/**
+ * The study storage contract: the part of Optuna's `BaseStorage` that artifacts need, in
+ * camelCase and async.
+ *
+ * @example Usage
+ * ```ts
+ * import type { StudyStorage } from "@optuna-deno/artifacts";
+ * import { InMemoryStorage } from "@optuna-deno/artifacts";
+ * const storage: StudyStorage = new InMemoryStorage();
+ * const studyId = await storage.createNewStudy({ studyName: "demo" });
+ * console.log(await storage.getStudyIdFromName("demo") === studyId); // true
+ * ```
+ *
+ * @module
+ */
+
+/** A JSON value, as Optuna stores in system attributes. */
+export type JsonValue =
+  | null
+  | boolean
+  | number
+  | string
+  | JsonValue[]
+  | { [key: string]: JsonValue };
+
+/** A trial's state, named as Optuna's `TrialState`. */
+export type TrialState = "RUNNING" | "COMPLETE" | "PRUNED" | "FAIL" | "WAITING";
+
+/** An objective's direction, named as Optuna's `StudyDirection` in lower case. */
+export type StudyDirection = "minimize" | "maximize";
+
+/** What a storage knows of a study. */
+export interface FrozenStudy {
+  /** The storage's id of the study (from 0 in journals, from 1 in RDB storages). */
+  studyId: number;
+  /** The study's unique name. */
+  studyName: string;
+  /** One direction per objective. */
+  directions: StudyDirection[];
+}
+
+/** What a storage knows of a trial, as far as artifacts need it. */
+export interface FrozenTrial {
+  /** The storage's id of the trial. */
+  trialId: number;
+  /** The id of the trial's study. */
+  studyId: number;
+  /** The trial's number within its study, from 0. */
+  number: number;
+  /** The trial's state. */
+  state: TrialState;
+  /** The objective values of a COMPLETE trial, else `null`. */
+  values: number[] | null;
+}
+
+/** Options of {@linkcode StudyStorage.createNewStudy}. */
+export interface CreateNewStudyOptions {
+  /** A unique name; Optuna's `no-name-<uuid>` form when unset. */
+  studyName?: string;
+  /** One direction per objective; `["minimize"]` when unset. */
+  directions?: StudyDirection[];
+}
+
+/**
+ * A storage of studies, trials and their system attributes: the metadata side of artifacts.
+ * Lookups of a missing study or trial reject with `StudyNotFoundError` or
+ * `TrialNotFoundError`; changes to a finished trial reject with `UpdateFinishedTrialError`.
+ */
+export interface StudyStorage {
+  /**
+   * Creates a study.
+   *
+   * @param options The study's name and directions.
+   * @returns The new study's id.
+   */
+  createNewStudy(options?: CreateNewStudyOptions): Promise<number>;
+  /**
+   * Looks a study up by name.
+   *
+   * @param studyName The study's name.
+   * @returns The study's id.
+   */
+  getStudyIdFromName(studyName: string): Promise<number>;
+  /**
+   * Reads a study.
+   *
+   * @param studyId The study's id.
+   * @returns The study's name and directions.
+   */
+  getStudy(studyId: number): Promise<FrozenStudy>;
+  /**
+   * Lists every study.
+   *
+   * @returns The studies, in id order.
+   */
+  getAllStudies(): Promise<FrozenStudy[]>;
+  /**
+   * Creates a RUNNING trial with the next number.
+   *
+   * @param studyId The study's id.
+   * @returns The new trial's id.
+   */
+  createNewTrial(studyId: number): Promise<number>;
+  /**
+   * Looks a trial up by its number in a study.
+   *
+   * @param studyId The study's id.
+   * @param trialNumber The trial's number.
+   * @returns The trial's id.
+   */
+  getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number>;
+  /**
+   * Reads a trial.
+   *
+   * @param trialId The trial's id.
+   * @returns The trial's number, state and values.
+   */
+  getTrial(trialId: number): Promise<FrozenTrial>;
+  /**
+   * Lists the trials of a study.
+   *
+   * @param studyId The study's id.
+   * @returns The trials, in number order.
+   */
+  getAllTrials(studyId: number): Promise<FrozenTrial[]>;
+  /**
+   * Sets a trial's state and, for COMPLETE, its values.
+   *
+   * @param trialId The trial's id.
+   * @param state The new state.
+   * @param values The objective values, for COMPLETE.
+   */
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void>;
+  /**
+   * Reads a study's system attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes, in the order they were first set.
+   */
+  getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>>;
+  /**
+   * Sets one system attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
+  /**
+   * Reads a trial's system attributes.
+   *
+   * @param trialId The trial's id.
+   * @returns The attributes, in the order they were first set.
+   */
+  getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>>;
+  /**
+   * Sets one system attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+}
+
+/**
+ * Whether a trial in this state is finished (COMPLETE, PRUNED or FAIL), as Optuna's
+ * `TrialState.is_finished()`.
+ *
+ * @example Usage
+ * ```ts
+ * import { isFinished } from "@optuna-deno/artifacts";
+ * console.log(isFinished("RUNNING")); // false
+ * ```
+ *
+ * @param state A trial state.
+ * @returns `true` for COMPLETE, PRUNED and FAIL.
+ */
+export function isFinished(state: TrialState): boolean {
+  return state === "COMPLETE" || state === "PRUNED" || state === "FAIL";
+}

@@ -1,0 +1,39 @@
+// Artifact id validation shared by every store, so an id is valid everywhere or nowhere.
+import { InvalidArtifactIdError } from "../errors.ts";
+
+const MAX_ID_BYTES = 255;
+// C0 controls, DEL and C1 controls: never part of an id Optuna generates, and unsafe in paths.
+// deno-lint-ignore no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Throws {@linkcode InvalidArtifactIdError} unless `artifactId` is safe for every store. */
+export function validateArtifactId(artifactId: string): void {
+  if (typeof artifactId !== "string" || artifactId.length === 0) {
+    throw new InvalidArtifactIdError(String(artifactId), "it is empty");
+  }
+  if (artifactId === "." || artifactId === "..") {
+    throw new InvalidArtifactIdError(artifactId, "it names a directory");
+  }
+  if (artifactId.includes("/") || artifactId.includes("\\")) {
+    throw new InvalidArtifactIdError(artifactId, "it contains a path separator");
+  }
+  if (CONTROL.test(artifactId)) {
+    throw new InvalidArtifactIdError(artifactId, "it contains a control character");
+  }
+  const bytes = new TextEncoder().encode(artifactId).length;
+  if (bytes > MAX_ID_BYTES) {
+    throw new InvalidArtifactIdError(
+      artifactId,
+      `it is ${bytes} bytes long, more than ${MAX_ID_BYTES}`,
+    );
+  }
+}
+
+/** Throws a `RangeError` unless `offset` is a non-negative safe integer; returns it (0 if unset). */
+export function validateOffset(offset: number | undefined): number {
+  if (offset === undefined) return 0;
+  if (!Number.isSafeInteger(offset) || offset < 0) {
+    throw new RangeError(`Invalid offset ${offset}: use a non-negative integer`);
+  }
+  return offset;
+}

@@ -1,0 +1,136 @@
+/**
+ * An artifact store that keeps artifacts in memory, for tests, examples and short-lived
+ * workers.
+ *
+ * @example Usage
+ * ```ts
+ * import { InMemoryArtifactStore } from "@optuna-deno/artifacts";
+ * const store = new InMemoryArtifactStore();
+ * await store.write("a1", ReadableStream.from([new TextEncoder().encode("hi")]));
+ * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * ```
+ *
+ * @module
+ */
+import { ArtifactNotFoundError } from "../errors.ts";
+import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { pumpStream, resolveSource } from "./_stream.ts";
+import type {
+  ArtifactStore,
+  OpenOptions,
+  RemoveOptions,
+  StreamSource,
+  WriteOptions,
+} from "./types.ts";
+
+const READ_CHUNK_SIZE = 64 * 1024;
+
+/**
+ * An {@linkcode ArtifactStore} that holds every artifact in memory. A write becomes visible
+ * only once its stream has ended.
+ *
+ * @example Usage
+ * ```ts
+ * import { InMemoryArtifactStore } from "@optuna-deno/artifacts";
+ * const store = new InMemoryArtifactStore();
+ * await store.write("a1", () => ReadableStream.from([new Uint8Array([1, 2, 3])]));
+ * await store.remove("a1");
+ * ```
+ */
+export class InMemoryArtifactStore implements ArtifactStore {
+  #artifacts = new Map<string, Uint8Array>();
+
+  /**
+   * Opens an artifact for reading.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal and a start offset.
+   * @returns The artifact's bytes from `offset` on.
+   * @throws {ArtifactNotFoundError} When no artifact has that id.
+   */
+  open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    try {
+      const offset = validateOffset(options.offset);
+      validateArtifactId(artifactId);
+      options.signal?.throwIfAborted();
+      const data = this.#artifacts.get(artifactId);
+      if (data === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
+      if (offset > data.length) {
+        throw new RangeError(
+          `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${data.length} bytes`,
+        );
+      }
+      return Promise.resolve(readableFromBytes(data, offset, options.signal));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Writes an artifact; it replaces the old one only after the whole stream was read.
+   *
+   * @param artifactId The artifact's id.
+   * @param content The bytes, as a stream or a stream factory.
+   * @param options A signal.
+   */
+  async write(
+    artifactId: string,
+    content: StreamSource,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    validateArtifactId(artifactId);
+    options.signal?.throwIfAborted();
+    const chunks: Uint8Array[] = [];
+    let length = 0;
+    await pumpStream(await resolveSource(content), (chunk) => {
+      chunks.push(chunk.slice());
+      length += chunk.length;
+    }, options.signal);
+    const data = new Uint8Array(length);
+    let position = 0;
+    for (const chunk of chunks) {
+      data.set(chunk, position);
+      position += chunk.length;
+    }
+    this.#artifacts.set(artifactId, data);
+  }
+
+  /**
+   * Removes an artifact; a missing one is not an error.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   */
+  remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
+    try {
+      validateArtifactId(artifactId);
+      options.signal?.throwIfAborted();
+      this.#artifacts.delete(artifactId);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+}
+
+function readableFromBytes(
+  data: Uint8Array,
+  offset: number,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  let position = offset;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      signal?.addEventListener("abort", () => controller.error(signal.reason), { once: true });
+    },
+    pull(controller) {
+      if (position >= data.length) {
+        controller.close();
+        return;
+      }
+      const end = Math.min(position + READ_CHUNK_SIZE, data.length);
+      controller.enqueue(data.slice(position, end));
+      position = end;
+    },
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * The artifact store contract: Web-standard streams in and out, shared by every store.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ArtifactStore } from "@optuna-deno/artifacts";
+ * import { InMemoryArtifactStore } from "@optuna-deno/artifacts";
+ * const store: ArtifactStore = new InMemoryArtifactStore();
+ * await store.write("a1", () => ReadableStream.from([new TextEncoder().encode("hi")]));
+ * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Content to write: a stream, or a function that makes a fresh stream. A function is called
+ * once per attempt, so a retrying store (such as `Backoff`) can start over; a bare stream can
+ * be consumed only once.
+ */
+export type StreamSource =
+  | ReadableStream<Uint8Array>
+  | (() => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>);
+
+/** Options of {@linkcode ArtifactStore.open}. */
+export interface OpenOptions {
+  /** Cancels the open and, later, the returned stream. */
+  signal?: AbortSignal;
+  /**
+   * The first byte to deliver, a non-negative integer no larger than the artifact's size.
+   * An offset equal to the size gives an empty stream.
+   */
+  offset?: number;
+}
+
+/** Options of {@linkcode ArtifactStore.write}. */
+export interface WriteOptions {
+  /** Cancels the write; nothing is left behind. */
+  signal?: AbortSignal;
+  /** The content's length in bytes, when known; stores use it to choose how to upload. */
+  contentLength?: number;
+  /** The MIME type to record with the object, where the store keeps one. */
+  contentType?: string;
+}
+
+/** Options of {@linkcode ArtifactStore.remove}. */
+export interface RemoveOptions {
+  /** Cancels the removal. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Where artifact bodies live: a file system folder, a bucket, memory. Every store validates
+ * artifact ids the same way and rejects `open` of a missing artifact with
+ * `ArtifactNotFoundError` before any byte is delivered.
+ */
+export interface ArtifactStore {
+  /**
+   * Opens an artifact for reading.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal and a start offset.
+   * @returns The artifact's bytes, from `offset` on.
+   */
+  open(artifactId: string, options?: OpenOptions): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Writes an artifact, replacing any artifact with the same id. A reader never sees a
+   * half-written artifact.
+   *
+   * @param artifactId The artifact's id.
+   * @param content The bytes, as a stream or a stream factory.
+   * @param options A signal, the length and the content type.
+   */
+  write(artifactId: string, content: StreamSource, options?: WriteOptions): Promise<void>;
+  /**
+   * Removes an artifact. Removing a missing artifact is not an error.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   */
+  remove(artifactId: string, options?: RemoveOptions): Promise<void>;
+}
