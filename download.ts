@@ -15,6 +15,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
+import { writeAll } from "./stores/_file_stream.ts";
 import { pumpStream } from "./stores/_stream.ts";
 import type { ArtifactStore } from "./stores/types.ts";
 
@@ -65,10 +66,7 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   }
   let open = true;
   try {
-    await pumpStream(stream, async (chunk) => {
-      let written = 0;
-      while (written < chunk.length) written += await file.write(chunk.subarray(written));
-    }, signal);
+    await pumpStream(stream, (chunk) => writeAll(file, chunk), signal);
     file.close();
     open = false;
     await publish(tempPath, filePath, artifactId);

@@ -22,6 +22,7 @@ import { type ArtifactMeta, ARTIFACTS_ATTR_PREFIX, DEFAULT_MIME_TYPE } from "./m
 import { serializeArtifactMeta } from "./meta.ts";
 import { guessMimetype } from "./mimetype.ts";
 import { resolveTarget } from "./_target.ts";
+import { readableFromFile } from "./stores/_file_stream.ts";
 import type { StudyStorage } from "./storages/types.ts";
 import type { ArtifactStore, StreamSource } from "./stores/types.ts";
 import type { StudyOrTrial } from "./study_or_trial.ts";
@@ -142,7 +143,7 @@ async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
       throw new TypeError(`Cannot upload "${filePath}": it is not a regular file`);
     }
     // A factory, so that a retrying store can read the file again from the start.
-    const content = async () => (await Deno.open(filePath, { read: true })).readable;
+    const content = async () => readableFromFile(await Deno.open(filePath, { read: true }));
     return { content, contentLength: info.size, filename };
   }
   if (!options.filename) {

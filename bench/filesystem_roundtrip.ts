@@ -4,7 +4,9 @@
  * FileSystemArtifactStore, in one run. Prints wall time, throughput and peak RSS of each, and
  * checks every copy byte for byte.
  *
- * Usage: deno task bench [--size-mib 1024] [--dir /path/on/the/disk/to/test] [--python python3]
+ * Each contender runs `--runs` times (default 3), in turns; the median of each phase is shown.
+ *
+ * Usage: deno task bench [--size-mib 1024] [--runs 3] [--dir /path/to/test] [--python python3]
  *
  * @module
  */
@@ -16,6 +18,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     "size-mib": { type: "string", default: "1024" },
+    runs: { type: "string", default: "3" },
     dir: { type: "string" },
     python: { type: "string", default: "python3" },
   },
@@ -32,6 +35,8 @@ interface Measured {
 
 /** Runs a command under GNU time: wall seconds and peak RSS of the whole process. */
 async function measure(cmd: string, args: string[]): Promise<Measured> {
+  // Flush dirty pages first, so no run pays for the previous one's write-back.
+  await new Deno.Command("sync").output();
   const timeFile = join(work, "time.txt");
   const { code, stdout, stderr } = await new Deno.Command("/usr/bin/time", {
     args: ["-f", "%e %M", "-o", timeFile, cmd, ...args],
@@ -65,77 +70,92 @@ try {
     await file.write(block);
   }
   file.close();
-  const gib = sizeMiB / 1024;
   console.log(`Round trip of ${sizeMiB} MiB on ${work} (Deno ${Deno.version.deno})\n`);
-
-  const rows: string[][] = [["what", "upload s", "download s", "total s", "MiB/s", "peak RSS MiB"]];
-  const row = (what: string, up: number, down: number, rss: number) =>
-    rows.push([
-      what,
-      up.toFixed(2),
-      down.toFixed(2),
-      (up + down).toFixed(2),
-      ((2 * sizeMiB) / (up + down)).toFixed(0),
-      rss.toFixed(1),
-    ]);
-
-  const cpDir = await fresh("cp");
-  const cpIn = await measure("cp", [source, join(cpDir, "in")]);
-  const cpOut = await measure("cp", [join(cpDir, "in"), join(cpDir, "out")]);
-  if (!await sameBytes(source, join(cpDir, "out"))) throw new Error("cp copy differs");
-  row("cp (in, then out)", cpIn.wall, cpOut.wall, Math.max(cpIn.maxRssMiB, cpOut.maxRssMiB));
-
-  const denoDir = await fresh("deno");
-  await Deno.mkdir(join(denoDir, "store"));
-  const deno = await measure(Deno.execPath(), [
-    "run",
-    "--allow-read",
-    "--allow-write",
-    here("_filesystem_worker.ts"),
-    source,
-    join(denoDir, "store"),
-    join(denoDir, "out"),
-  ]);
-  const denoTimes = JSON.parse(deno.stdout);
-  if (!await sameBytes(source, join(denoDir, "out"))) throw new Error("Deno copy differs");
-  row("optuna-deno FileSystemArtifactStore", denoTimes.upload, denoTimes.download, deno.maxRssMiB);
 
   const hasOptuna =
     (await new Deno.Command(values.python!, { args: ["-c", "import optuna"], stderr: "null" })
       .output().catch(() => ({ code: 1 }))).code === 0;
-  if (hasOptuna) {
-    const pyDir = await fresh("python");
-    await Deno.mkdir(join(pyDir, "store"));
-    const py = await measure(values.python!, [
-      here("_optuna_filesystem.py"),
-      source,
-      join(pyDir, "store"),
-      join(pyDir, "out"),
-    ]);
-    const pyTimes = JSON.parse(py.stdout.trim().split("\n").pop()!);
-    if (!await sameBytes(source, join(pyDir, "out"))) throw new Error("Python copy differs");
-    const version = new TextDecoder().decode(
+  const pythonVersion = hasOptuna
+    ? new TextDecoder().decode(
       (await new Deno.Command(values.python!, {
         args: ["-c", "import optuna; print(optuna.__version__)"],
       }).output()).stdout,
-    ).trim();
-    row(
-      `Python Optuna ${version} FileSystemArtifactStore`,
-      pyTimes.upload,
-      pyTimes.download,
-      py.maxRssMiB,
-    );
-  } else {
-    console.log(`(${values.python} has no optuna: Python baseline skipped)`);
+    ).trim()
+    : "";
+  if (!hasOptuna) console.log(`(${values.python} has no optuna: Python baseline skipped)\n`);
+
+  interface Run {
+    upload: number;
+    download: number;
+    rss: number;
+  }
+  /** One round trip of each contender: upload and download seconds, peak RSS. */
+  const contenders: Array<[string, () => Promise<Run>]> = [
+    ["cp (in, then out)", async () => {
+      const dir = await fresh("cp");
+      const up = await measure("cp", [source, join(dir, "in")]);
+      const down = await measure("cp", [join(dir, "in"), join(dir, "out")]);
+      if (!await sameBytes(source, join(dir, "out"))) throw new Error("cp copy differs");
+      return { upload: up.wall, download: down.wall, rss: Math.max(up.maxRssMiB, down.maxRssMiB) };
+    }],
+    ["optuna-deno FileSystemArtifactStore", async () => {
+      const dir = await fresh("deno");
+      await Deno.mkdir(join(dir, "store"));
+      const run = await measure(Deno.execPath(), [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        here("_filesystem_worker.ts"),
+        source,
+        join(dir, "store"),
+        join(dir, "out"),
+      ]);
+      if (!await sameBytes(source, join(dir, "out"))) throw new Error("Deno copy differs");
+      return { ...JSON.parse(run.stdout), rss: run.maxRssMiB };
+    }],
+  ];
+  if (hasOptuna) {
+    contenders.push([`Python Optuna ${pythonVersion} FileSystemArtifactStore`, async () => {
+      const dir = await fresh("python");
+      await Deno.mkdir(join(dir, "store"));
+      const run = await measure(values.python!, [
+        here("_optuna_filesystem.py"),
+        source,
+        join(dir, "store"),
+        join(dir, "out"),
+      ]);
+      if (!await sameBytes(source, join(dir, "out"))) throw new Error("Python copy differs");
+      return { ...JSON.parse(run.stdout.trim().split("\n").pop()!), rss: run.maxRssMiB };
+    }]);
   }
 
+  const runs = new Map<string, Run[]>(contenders.map(([name]) => [name, []]));
+  for (let i = 0; i < Number(values.runs); i++) {
+    for (const [name, run] of contenders) runs.get(name)!.push(await run());
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const rows: string[][] = [["what", "upload s", "download s", "total s", "MiB/s", "peak RSS MiB"]];
+  for (const [name, results] of runs) {
+    const up = median(results.map((r) => r.upload));
+    const down = median(results.map((r) => r.download));
+    rows.push([
+      name,
+      up.toFixed(2),
+      down.toFixed(2),
+      (up + down).toFixed(2),
+      ((2 * sizeMiB) / (up + down)).toFixed(0),
+      Math.max(...results.map((r) => r.rss)).toFixed(1),
+    ]);
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) {
     console.log(
       r.map((cell, i) => i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])).join("  "),
     );
   }
-  console.log(`\nAll copies byte-identical (cmp). ${gib.toFixed(2)} GiB each way.`);
+  console.log(
+    `\nMedians of ${values.runs} runs; peak RSS is the largest seen. Every copy byte-identical (cmp).`,
+  );
 } finally {
   await Deno.remove(work, { recursive: true });
 }

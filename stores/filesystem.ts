@@ -18,6 +18,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../errors.ts";
 import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { readableFromFile, writeAll } from "./_file_stream.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
   ArtifactStore,
@@ -27,7 +28,6 @@ import type {
   WriteOptions,
 } from "./types.ts";
 
-const READ_CHUNK_SIZE = 256 * 1024;
 const TEMP_PREFIX = ".optuna-deno-";
 
 /**
@@ -193,51 +193,4 @@ export class FileSystemArtifactStore implements ArtifactStore {
     }
     return path;
   }
-}
-
-async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < chunk.length) written += await file.write(chunk.subarray(written));
-}
-
-/** A stream over an open file that closes it exactly once: at the end, on cancel or on abort. */
-function readableFromFile(file: Deno.FsFile, signal?: AbortSignal): ReadableStream<Uint8Array> {
-  let closed = false;
-  let onAbort = () => {};
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    signal?.removeEventListener("abort", onAbort);
-    file.close();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      onAbort = () => {
-        controller.error(signal?.reason);
-        close();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    },
-    async pull(controller) {
-      const buffer = new Uint8Array(READ_CHUNK_SIZE);
-      let count: number | null;
-      try {
-        count = await file.read(buffer);
-      } catch (error) {
-        if (closed) return; // aborted or cancelled while reading
-        close();
-        throw error;
-      }
-      if (closed) return;
-      if (count === null) {
-        close();
-        controller.close();
-        return;
-      }
-      controller.enqueue(buffer.subarray(0, count));
-    },
-    cancel() {
-      close();
-    },
-  });
 }
