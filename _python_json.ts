@@ -55,12 +55,31 @@ export function pythonNumber(value: number): string {
   return (negative ? "-" : "") + text;
 }
 
+/** Formats a number as a Python float: `repr(float(value))`, so 2 becomes `2.0`. */
+export function pythonFloat(value: number): string {
+  const text = pythonNumber(value);
+  return Number.isSafeInteger(value) ? text + ".0" : text;
+}
+
+/** JSON text inserted as it is by {@linkcode pythonJsonDumps}, such as floats from `pythonFloat`. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+/** A JSON value that may hold {@linkcode RawJson} pieces. */
+export type DumpableJson =
+  | JsonValue
+  | RawJson
+  | DumpableJson[]
+  | { [key: string]: DumpableJson };
+
 /** Encodes a JSON value as Python's `json.dumps(value, separators=...)`, keys in given order. */
 export function pythonJsonDumps(
-  value: JsonValue,
+  value: DumpableJson,
   separators: PythonJsonSeparators = DEFAULT_SEPARATORS,
 ): string {
   if (value === null) return "null";
+  if (value instanceof RawJson) return value.text;
   if (typeof value === "boolean") return value ? "true" : "false";
   if (typeof value === "number") return pythonNumber(value);
   if (typeof value === "string") return pythonJsonString(value);

@@ -14,27 +14,16 @@
  *
  * @module
  */
-import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "../errors.ts";
-import {
-  type CreateNewStudyOptions,
-  type FrozenStudy,
-  type FrozenTrial,
-  isFinished,
-  type JsonValue,
-  type StudyStorage,
-  type TrialState,
+import { StorageModel } from "./_model.ts";
+import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
+import type {
+  CreateNewStudyOptions,
+  FrozenStudy,
+  FrozenTrial,
+  JsonValue,
+  StudyStorage,
+  TrialState,
 } from "./types.ts";
-
-interface StudyRecord {
-  study: FrozenStudy;
-  systemAttrs: Map<string, JsonValue>;
-  trialIds: number[];
-}
-
-interface TrialRecord {
-  trial: FrozenTrial;
-  systemAttrs: Map<string, JsonValue>;
-}
 
 /**
  * A {@linkcode StudyStorage} that keeps everything in memory. Ids start at 0, as in Optuna.
@@ -49,9 +38,7 @@ interface TrialRecord {
  * ```
  */
 export class InMemoryStorage implements StudyStorage {
-  #studies = new Map<number, StudyRecord>();
-  #trials = new Map<number, TrialRecord>();
-  #nextStudyId = 0;
+  #model = new StorageModel();
 
   /**
    * Creates a study.
@@ -60,24 +47,13 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The new study's id.
    */
   createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
-    const studyName = options.studyName ?? `no-name-${crypto.randomUUID()}`;
-    for (const record of this.#studies.values()) {
-      if (record.study.studyName === studyName) {
-        return Promise.reject(
-          new Deno.errors.AlreadyExists(
-            `Cannot create study "${studyName}": a study with that name exists; load it instead`,
-          ),
-        );
+    return run(() => {
+      const studyName = studyNameOrDefault(options.studyName);
+      if (this.#model.findStudyId(studyName) !== undefined) {
+        throw duplicatedStudyError(studyName);
       }
-    }
-    const studyId = this.#nextStudyId++;
-    const directions = [...(options.directions ?? ["minimize"])];
-    this.#studies.set(studyId, {
-      study: { studyId, studyName, directions },
-      systemAttrs: new Map(),
-      trialIds: [],
+      return this.#model.createStudy(studyName, options.directions ?? ["minimize"]);
     });
-    return Promise.resolve(studyId);
   }
 
   /**
@@ -87,10 +63,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The study's id.
    */
   getStudyIdFromName(studyName: string): Promise<number> {
-    for (const record of this.#studies.values()) {
-      if (record.study.studyName === studyName) return Promise.resolve(record.study.studyId);
-    }
-    return Promise.reject(new StudyNotFoundError(studyName));
+    return run(() => this.#model.getStudyIdFromName(studyName));
   }
 
   /**
@@ -100,7 +73,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The study's name and directions.
    */
   getStudy(studyId: number): Promise<FrozenStudy> {
-    return this.#run(() => structuredClone(this.#study(studyId).study));
+    return run(() => this.#model.getStudy(studyId));
   }
 
   /**
@@ -109,7 +82,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The studies, in id order.
    */
   getAllStudies(): Promise<FrozenStudy[]> {
-    return Promise.resolve([...this.#studies.values()].map((r) => structuredClone(r.study)));
+    return run(() => this.#model.getAllStudies());
   }
 
   /**
@@ -119,20 +92,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The new trial's id.
    */
   createNewTrial(studyId: number): Promise<number> {
-    return this.#run(() => {
-      const study = this.#study(studyId);
-      const trialId = this.#trials.size;
-      const trial: FrozenTrial = {
-        trialId,
-        studyId,
-        number: study.trialIds.length,
-        state: "RUNNING",
-        values: null,
-      };
-      this.#trials.set(trialId, { trial, systemAttrs: new Map() });
-      study.trialIds.push(trialId);
-      return trialId;
-    });
+    return run(() => this.#model.createTrial(studyId));
   }
 
   /**
@@ -143,11 +103,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trial's id.
    */
   getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
-    return this.#run(() => {
-      const trialId = this.#study(studyId).trialIds[trialNumber];
-      if (trialId === undefined) throw new TrialNotFoundError({ studyId, number: trialNumber });
-      return trialId;
-    });
+    return run(() => this.#model.getTrialIdFromStudyIdTrialNumber(studyId, trialNumber));
   }
 
   /**
@@ -157,7 +113,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trial's number, state and values.
    */
   getTrial(trialId: number): Promise<FrozenTrial> {
-    return this.#run(() => structuredClone(this.#trial(trialId).trial));
+    return run(() => this.#model.getTrial(trialId));
   }
 
   /**
@@ -167,9 +123,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trials, in number order.
    */
   getAllTrials(studyId: number): Promise<FrozenTrial[]> {
-    return this.#run(() =>
-      this.#study(studyId).trialIds.map((id) => structuredClone(this.#trial(id).trial))
-    );
+    return run(() => this.#model.getAllTrials(studyId));
   }
 
   /**
@@ -178,13 +132,10 @@ export class InMemoryStorage implements StudyStorage {
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
-    return this.#run(() => {
-      const { trial } = this.#writableTrial(trialId);
-      trial.state = state;
-      trial.values = state === "COMPLETE" && values ? [...values] : null;
-    });
+    return run(() => this.#model.setTrialStateValues(trialId, state, values));
   }
 
   /**
@@ -194,7 +145,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The attributes, in the order they were first set.
    */
   getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
-    return this.#run(() => structuredClone(Object.fromEntries(this.#study(studyId).systemAttrs)));
+    return run(() => this.#model.getStudySystemAttrs(studyId));
   }
 
   /**
@@ -205,9 +156,7 @@ export class InMemoryStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return this.#run(() => {
-      this.#study(studyId).systemAttrs.set(key, structuredClone(value));
-    });
+    return run(() => this.#model.setStudySystemAttr(studyId, key, value));
   }
 
   /**
@@ -217,7 +166,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The attributes, in the order they were first set.
    */
   getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
-    return this.#run(() => structuredClone(Object.fromEntries(this.#trial(trialId).systemAttrs)));
+    return run(() => this.#model.getTrialSystemAttrs(trialId));
   }
 
   /**
@@ -229,36 +178,14 @@ export class InMemoryStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return this.#run(() => {
-      this.#writableTrial(trialId).systemAttrs.set(key, structuredClone(value));
-    });
+    return run(() => this.#model.setTrialSystemAttr(trialId, key, value));
   }
+}
 
-  #run<T>(action: () => T): Promise<T> {
-    try {
-      return Promise.resolve(action());
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  #study(studyId: number): StudyRecord {
-    const record = this.#studies.get(studyId);
-    if (record === undefined) throw new StudyNotFoundError(studyId);
-    return record;
-  }
-
-  #trial(trialId: number): TrialRecord {
-    const record = this.#trials.get(trialId);
-    if (record === undefined) throw new TrialNotFoundError(trialId);
-    return record;
-  }
-
-  #writableTrial(trialId: number): TrialRecord {
-    const record = this.#trial(trialId);
-    if (isFinished(record.trial.state)) {
-      throw new UpdateFinishedTrialError(trialId, record.trial.state);
-    }
-    return record;
+function run<T>(action: () => T): Promise<T> {
+  try {
+    return Promise.resolve(action());
+  } catch (error) {
+    return Promise.reject(error);
   }
 }

@@ -1,0 +1,90 @@
+// The journal file lock, the same protocol as Python Optuna's JournalFileSymlinkLock and
+// JournalFileOpenLock: `<journal>.lock` is a symbolic link or an exclusively created file
+// (either excludes the other), released by renaming it to `<lock><uuid>.rename` and unlinking.
+import { resolve } from "node:path";
+
+/** Which lock file to create: a symbolic link (Optuna's default) or a plain file (O_EXCL). */
+export type JournalLockKind = "symlink" | "open";
+
+export interface JournalLockOptions {
+  kind: JournalLockKind;
+  /** Seconds a lock may stay unchanged before it is broken as stale; `null` never breaks it. */
+  gracePeriod: number | null;
+}
+
+const MAX_SLEEP_MS = 1000;
+const WARNING_INTERVAL_MS = 10_000;
+
+/** Runs `fn` while holding the journal's lock. */
+export async function withJournalLock<T>(
+  journalPath: string,
+  options: JournalLockOptions,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const lockPath = journalPath + ".lock";
+  await acquire(journalPath, lockPath, options);
+  try {
+    return await fn();
+  } finally {
+    await release(lockPath);
+  }
+}
+
+async function tryCreate(journalPath: string, lockPath: string, kind: JournalLockKind) {
+  try {
+    if (kind === "symlink") {
+      await Deno.symlink(resolve(journalPath), lockPath);
+    } else {
+      (await Deno.open(lockPath, { write: true, createNew: true })).close();
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return false;
+    throw error;
+  }
+}
+
+async function acquire(journalPath: string, lockPath: string, options: JournalLockOptions) {
+  let sleepMs = 1;
+  let lastMtime: number | null | undefined = undefined;
+  let lastChange = performance.now();
+  let lastWarning = performance.now();
+  while (!(await tryCreate(journalPath, lockPath, options.kind))) {
+    const now = performance.now();
+    if (now - lastWarning > WARNING_INTERVAL_MS) {
+      console.warn(`Waiting for the journal lock "${lockPath}" for over 10 seconds; retrying`);
+      lastWarning = now;
+    }
+    if (options.gracePeriod !== null) {
+      // As Python: the lock is stale when its mtime (through the link) stays the same for
+      // the whole grace period, measured from when this waiter first saw it.
+      let mtime: number | null;
+      try {
+        mtime = (await Deno.stat(lockPath)).mtime?.getTime() ?? null;
+      } catch {
+        continue; // released meanwhile
+      }
+      if (mtime !== lastMtime) {
+        lastMtime = mtime;
+        lastChange = now;
+      }
+      if (now - lastChange > options.gracePeriod * 1000) {
+        console.warn(`Breaking the stale journal lock "${lockPath}"`);
+        try {
+          await release(lockPath);
+          sleepMs = 1;
+        } catch {
+          continue; // another waiter broke it first
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, sleepMs));
+    sleepMs = Math.min(sleepMs * 2, MAX_SLEEP_MS);
+  }
+}
+
+async function release(lockPath: string): Promise<void> {
+  const renamed = `${lockPath}${crypto.randomUUID()}.rename`;
+  await Deno.rename(lockPath, renamed);
+  await Deno.remove(renamed);
+}

@@ -1,0 +1,394 @@
+/**
+ * A study storage on an Optuna journal file, byte-compatible with Python's
+ * `JournalStorage(JournalFileBackend(path))`: the same JSON lines, ids, replay rules and
+ * lock files, so Python Optuna, optuna-dashboard and Deno can share one journal at once.
+ *
+ * @example Usage
+ * ```ts
+ * import { JournalFileStorage } from "@optuna-deno/artifacts/journal";
+ * import { createStudy, InMemoryArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
+ * const dir = await Deno.makeTempDir();
+ * const storage = new JournalFileStorage(`${dir}/journal.log`);
+ * const study = await createStudy({ storage, studyName: "demo" });
+ * const trial = await study.ask();
+ * await uploadArtifact({
+ *   artifactStore: new InMemoryArtifactStore(),
+ *   studyOrTrial: trial,
+ *   body: "hi",
+ *   filename: "notes.txt",
+ * });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { StorageFormatError } from "../errors.ts";
+import { type DumpableJson, pythonFloat, pythonJsonDumps, RawJson } from "../_python_json.ts";
+import { writeAll } from "../stores/_file_stream.ts";
+import { withJournalLock } from "./_journal_lock.ts";
+import type { JournalLockKind, JournalLockOptions } from "./_journal_lock.ts";
+import { parseJournalLine } from "./_journal_parse.ts";
+import { applyJournalOp, DIRECTIONS, OP, TRIAL_STATES } from "./_journal_replay.ts";
+import { StorageModel } from "./_model.ts";
+import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
+import {
+  type CreateNewStudyOptions,
+  type FrozenStudy,
+  type FrozenTrial,
+  isFinished,
+  type JsonValue,
+  type StudyStorage,
+  type TrialState,
+} from "./types.ts";
+
+export type { JournalLockKind };
+
+/** Options of {@linkcode JournalFileStorage}. */
+export interface JournalFileStorageOptions {
+  /**
+   * The lock file kind: `"symlink"` (Python's default `JournalFileSymlinkLock`) or `"open"`
+   * (`JournalFileOpenLock`, an exclusively created file). Both exclude each other.
+   */
+  lock?: JournalLockKind;
+  /**
+   * Seconds an unchanged lock is waited for before it is broken as stale, as Python's
+   * `grace_period` (30 by default); `null` waits forever.
+   */
+  gracePeriod?: number | null;
+}
+
+const READ_CHUNK_SIZE = 4 * 1024 * 1024;
+const COMPACT = { item: ",", key: ":" };
+const NEWLINE = 10;
+
+/**
+ * A {@linkcode StudyStorage} on an Optuna journal file. Reads replay only the lines added since
+ * the last read (by byte offset); a last line without its newline is a write in progress and
+ * is left for later. Each write takes `<path>.lock`, re-reads the journal, checks the study or
+ * trial under the lock, appends one complete line with one `write` and fsyncs it.
+ *
+ * @example Usage
+ * ```ts
+ * import { JournalFileStorage } from "@optuna-deno/artifacts/journal";
+ * const dir = await Deno.makeTempDir();
+ * const storage = new JournalFileStorage(`${dir}/journal.log`, { lock: "open" });
+ * const studyId = await storage.createNewStudy({ studyName: "s" });
+ * console.log(await storage.getStudyIdFromName("s") === studyId); // true
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class JournalFileStorage implements StudyStorage {
+  #path: string;
+  #lock: JournalLockOptions;
+  #model = new StorageModel();
+  #offset = 0;
+  #lines = 0;
+  #tailBytes = 0;
+  #workerId = `${crypto.randomUUID()}-${Deno.pid}`;
+  #queue: Promise<unknown> = Promise.resolve();
+  #decoder = new TextDecoder();
+
+  /**
+   * Opens a journal file; it is created by the first write if it does not exist.
+   *
+   * @param path The journal file, as given to Python's `JournalFileBackend(path)`.
+   * @param options The lock kind and the stale-lock grace period.
+   */
+  constructor(path: string, options: JournalFileStorageOptions = {}) {
+    this.#path = path;
+    const gracePeriod = options.gracePeriod === undefined ? 30 : options.gracePeriod;
+    if (gracePeriod !== null && !(gracePeriod > 0)) {
+      throw new RangeError(`Invalid grace period ${gracePeriod}: use a positive number of seconds`);
+    }
+    this.#lock = { kind: options.lock ?? "symlink", gracePeriod };
+  }
+
+  /**
+   * The journal file's path.
+   *
+   * @returns The path given to the constructor.
+   */
+  get path(): string {
+    return this.#path;
+  }
+
+  /**
+   * Creates a study.
+   *
+   * @param options The study's name and directions.
+   * @returns The new study's id.
+   */
+  createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
+    const studyName = studyNameOrDefault(options.studyName);
+    const directions = options.directions ?? ["minimize"];
+    return this.#write(() => {
+      if (this.#model.findStudyId(studyName) !== undefined) {
+        throw duplicatedStudyError(studyName);
+      }
+      return {
+        op_code: OP.CREATE_STUDY,
+        study_name: studyName,
+        directions: directions.map((d) => DIRECTIONS[d]),
+      };
+    }, () => this.#model.getStudyIdFromName(studyName));
+  }
+
+  /**
+   * Looks a study up by name.
+   *
+   * @param studyName The study's name.
+   * @returns The study's id.
+   */
+  getStudyIdFromName(studyName: string): Promise<number> {
+    return this.#read((model) => model.getStudyIdFromName(studyName));
+  }
+
+  /**
+   * Reads a study.
+   *
+   * @param studyId The study's id.
+   * @returns The study's name and directions.
+   */
+  getStudy(studyId: number): Promise<FrozenStudy> {
+    return this.#read((model) => model.getStudy(studyId));
+  }
+
+  /**
+   * Lists every study.
+   *
+   * @returns The studies, in id order.
+   */
+  getAllStudies(): Promise<FrozenStudy[]> {
+    return this.#read((model) => model.getAllStudies());
+  }
+
+  /**
+   * Creates a RUNNING trial with the next number.
+   *
+   * @param studyId The study's id.
+   * @returns The new trial's id.
+   */
+  createNewTrial(studyId: number): Promise<number> {
+    return this.#write(() => {
+      this.#model.getStudy(studyId);
+      return { op_code: OP.CREATE_TRIAL, study_id: studyId, datetime_start: now() };
+    }, () => this.#model.getAllTrials(studyId).at(-1)!.trialId);
+  }
+
+  /**
+   * Looks a trial up by its number in a study.
+   *
+   * @param studyId The study's id.
+   * @param trialNumber The trial's number.
+   * @returns The trial's id.
+   */
+  getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
+    return this.#read((model) => model.getTrialIdFromStudyIdTrialNumber(studyId, trialNumber));
+  }
+
+  /**
+   * Reads a trial.
+   *
+   * @param trialId The trial's id.
+   * @returns The trial's number, state and values.
+   */
+  getTrial(trialId: number): Promise<FrozenTrial> {
+    return this.#read((model) => model.getTrial(trialId));
+  }
+
+  /**
+   * Lists the trials of a study.
+   *
+   * @param studyId The study's id.
+   * @returns The trials, in number order.
+   */
+  getAllTrials(studyId: number): Promise<FrozenTrial[]> {
+    return this.#read((model) => model.getAllTrials(studyId));
+  }
+
+  /**
+   * Sets a trial's state and, for COMPLETE, its values.
+   *
+   * @param trialId The trial's id.
+   * @param state The new state.
+   * @param values The objective values, for COMPLETE.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
+    return this.#write(() => {
+      this.#model.checkWritableTrial(trialId);
+      const op: Record<string, DumpableJson> = {
+        op_code: OP.SET_TRIAL_STATE_VALUES,
+        trial_id: trialId,
+        state: TRIAL_STATES.indexOf(state),
+        values: values ? values.map((v) => new RawJson(pythonFloat(v))) : null,
+      };
+      if (state === "RUNNING") op.datetime_start = now();
+      if (isFinished(state)) op.datetime_complete = now();
+      return op;
+    }, () => {});
+  }
+
+  /**
+   * Reads a study's system attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes, in the order they were first set.
+   */
+  getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    return this.#read((model) => model.getStudySystemAttrs(studyId));
+  }
+
+  /**
+   * Sets one system attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#write(() => {
+      this.#model.getStudy(studyId);
+      return {
+        op_code: OP.SET_STUDY_SYSTEM_ATTR,
+        study_id: studyId,
+        system_attr: { [key]: value },
+      };
+    }, () => {});
+  }
+
+  /**
+   * Reads a trial's system attributes.
+   *
+   * @param trialId The trial's id.
+   * @returns The attributes, in the order they were first set.
+   */
+  getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
+    return this.#read((model) => model.getTrialSystemAttrs(trialId));
+  }
+
+  /**
+   * Sets one system attribute of a RUNNING or WAITING trial. The trial's state is checked
+   * under the journal lock, so a trial finished by another process is never changed.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#write(() => {
+      this.#model.checkWritableTrial(trialId);
+      return {
+        op_code: OP.SET_TRIAL_SYSTEM_ATTR,
+        trial_id: trialId,
+        system_attr: { [key]: value },
+      };
+    }, () => {});
+  }
+
+  /** Runs `fn` after every earlier call of this instance, so replays never interleave. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(fn, fn);
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #read<T>(fn: (model: StorageModel) => T): Promise<T> {
+    return this.#exclusive(async () => {
+      await this.#sync();
+      return fn(this.#model);
+    });
+  }
+
+  /**
+   * Under the lock and after a re-read: `build` validates and returns the operation, which is
+   * appended as one line; `result` then reads the outcome from the replayed model.
+   */
+  #write<T>(build: () => Record<string, DumpableJson>, result: () => T): Promise<T> {
+    return this.#exclusive(() =>
+      withJournalLock(this.#path, this.#lock, async () => {
+        await this.#sync();
+        if (this.#tailBytes > 0) {
+          throw new StorageFormatError(
+            `Journal "${this.#path}" ends with an incomplete line (${this.#tailBytes} bytes after ` +
+              `line ${this.#lines}) left by a writer that stopped; remove those bytes, then retry`,
+          );
+        }
+        const { op_code, ...fields } = build();
+        const line = pythonJsonDumps({ op_code, worker_id: this.#workerId, ...fields }, COMPACT);
+        const file = await Deno.open(this.#path, { append: true, create: true });
+        try {
+          await writeAll(file, new TextEncoder().encode(line + "\n"));
+          await file.sync();
+        } finally {
+          file.close();
+        }
+        await this.#sync();
+        return result();
+      })
+    );
+  }
+
+  /** Replays the complete lines added since the last read. */
+  async #sync(): Promise<void> {
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(this.#path, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound && this.#offset === 0) return;
+      throw error;
+    }
+    try {
+      const size = (await file.stat()).size;
+      if (size < this.#offset) {
+        throw new StorageFormatError(
+          `Journal "${this.#path}" is shorter (${size} bytes) than what was already read ` +
+            `(${this.#offset} bytes): it was truncated or replaced; open it again`,
+        );
+      }
+      await file.seek(this.#offset, Deno.SeekMode.Start);
+      let remaining = size - this.#offset;
+      let pending = new Uint8Array(0);
+      while (remaining > 0) {
+        const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, remaining) + pending.length);
+        buffer.set(pending);
+        const count = await file.read(buffer.subarray(pending.length));
+        if (count === null) break;
+        remaining -= count;
+        const data = buffer.subarray(0, pending.length + count);
+        let start = 0;
+        for (let end = data.indexOf(NEWLINE); end >= 0; end = data.indexOf(NEWLINE, start)) {
+          this.#apply(this.#decoder.decode(data.subarray(start, end)), end - start + 1);
+          start = end + 1;
+        }
+        pending = data.slice(start);
+      }
+      this.#tailBytes = pending.length;
+    } finally {
+      file.close();
+    }
+  }
+
+  #apply(line: string, byteLength: number): void {
+    const where = `Line ${this.#lines + 1} of journal "${this.#path}"`;
+    let op: unknown;
+    try {
+      op = parseJournalLine(line);
+    } catch (error) {
+      throw new StorageFormatError(
+        `${where} is not valid JSON (${(error as Error).message}); repair or remove that line`,
+        { cause: error },
+      );
+    }
+    applyJournalOp(this.#model, op, where);
+    // Advance only past lines that were applied, so a failing line is met again, never skipped.
+    this.#lines++;
+    this.#offset += byteLength;
+  }
+}
+
+// Python's datetime.now(timezone.utc).isoformat(timespec="microseconds").
+function now(): string {
+  return new Date().toISOString().replace("Z", "000+00:00");
+}
