@@ -23,11 +23,16 @@
  * @module
  */
 import { StorageFormatError } from "../errors.ts";
-import { type DumpableJson, pythonFloat, pythonJsonDumps, RawJson } from "../_python_json.ts";
+import {
+  type DumpableJson,
+  parsePythonJson,
+  pythonFloat,
+  pythonJsonDumps,
+  RawJson,
+} from "../_python_json.ts";
 import { writeAll } from "../stores/_file_stream.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockKind, JournalLockOptions } from "./_journal_lock.ts";
-import { parseJournalLine } from "./_journal_parse.ts";
 import { applyJournalOp, DIRECTIONS, OP, TRIAL_STATES } from "./_journal_replay.ts";
 import { StorageModel } from "./_model.ts";
 import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
@@ -374,7 +379,7 @@ export class JournalFileStorage implements StudyStorage {
     const where = `Line ${this.#lines + 1} of journal "${this.#path}"`;
     let op: unknown;
     try {
-      op = parseJournalLine(line);
+      op = parsePythonJson(line);
     } catch (error) {
       throw new StorageFormatError(
         `${where} is not valid JSON (${(error as Error).message}); repair or remove that line`,

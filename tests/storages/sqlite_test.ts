@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import {
+  StorageFormatError,
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+} from "../../errors.ts";
+import { getAllArtifactMeta, parseArtifactMeta, serializeArtifactMeta } from "../../meta.ts";
+import { pythonJsonDumps } from "../../_python_json.ts";
+import { sqlitePath, SqliteStorage } from "../../storages/sqlite.ts";
+import { InMemoryArtifactStore } from "../../stores/memory.ts";
+import { createStudy, loadStudy } from "../../study.ts";
+import { uploadArtifact } from "../../upload.ts";
+import { FIXTURES, withTempDir } from "../_helpers.ts";
+import { assertMatchesFixture } from "./_fixtures.ts";
+
+/** Runs `fn` on a private copy of a fixture database (fixtures are never opened for writing). */
+async function withCopy(version: string, fn: (path: string) => Promise<void>): Promise<void> {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "optuna.db");
+    await Deno.copyFile(join(FIXTURES, version, "interop.sqlite3"), path);
+    await fn(path);
+  });
+}
+
+function rows(path: string, sql: string): Record<string, unknown>[] {
+  const db = new DatabaseSync(path);
+  try {
+    return db.prepare(sql).all().map((row) => ({ ...row }));
+  } finally {
+    db.close();
+  }
+}
+
+for (const version of ["optuna-5.0.0", "optuna-4.9.0"]) {
+  Deno.test(`SqliteStorage reads the ${version} database exactly as Python`, async () => {
+    await withCopy(version, async (path) => {
+      const storage = new SqliteStorage(`sqlite:///${path}`);
+      try {
+        await assertMatchesFixture(storage, version, "sqlite");
+        assert.equal(await storage.schemaRevision(), "v3.2.0.a");
+      } finally {
+        await storage.close();
+      }
+    });
+  });
+}
+
+Deno.test("SqliteStorage stores json.dumps of the value, as Python's value_json", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    // Python's own rows round-trip through our encoder byte for byte.
+    for (const row of rows(path, "SELECT value_json FROM trial_system_attributes")) {
+      const meta = parseArtifactMeta(JSON.parse(String(row.value_json)))!;
+      assert.equal(pythonJsonDumps(serializeArtifactMeta(meta)), row.value_json);
+    }
+    const storage = new SqliteStorage(path);
+    try {
+      const study = await loadStudy({ storage, studyName: "interop" });
+      const trial = await study.trial(1);
+      assert.equal(trial.trialId, 2);
+      const artifactId = await uploadArtifact({
+        artifactStore: new InMemoryArtifactStore(),
+        studyOrTrial: trial,
+        body: "ckpt",
+        filename: "épreuve.bin",
+      });
+      const [row] = rows(
+        path,
+        `SELECT trial_id, value_json FROM trial_system_attributes WHERE "key" = 'artifacts:${artifactId}'`,
+      );
+      assert.equal(row.trial_id, 2);
+      assert.equal(
+        row.value_json,
+        `"{\\"artifact_id\\": \\"${artifactId}\\", \\"filename\\": \\"\\\\u00e9preuve.bin\\", ` +
+          `\\"mimetype\\": \\"application/octet-stream\\", \\"encoding\\": null}"`,
+      );
+      assert.equal((await getAllArtifactMeta(trial)).at(-1)?.filename, "épreuve.bin");
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage refuses a finished trial in the transaction and writes nothing", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const storage = new SqliteStorage(path);
+    try {
+      const before = rows(path, "SELECT COUNT(*) AS n FROM trial_system_attributes")[0].n;
+      for (const trialId of [1, 3]) {
+        await assert.rejects(
+          storage.setTrialSystemAttr(trialId, "k", "v"),
+          UpdateFinishedTrialError,
+        );
+      }
+      await assert.rejects(storage.setTrialStateValues(1, "FAIL"), UpdateFinishedTrialError);
+      await assert.rejects(storage.setTrialSystemAttr(99, "k", "v"), TrialNotFoundError);
+      await assert.rejects(storage.setStudySystemAttr(99, "k", "v"), StudyNotFoundError);
+      await assert.rejects(storage.getTrialIdFromStudyIdTrialNumber(1, 7), TrialNotFoundError);
+      await assert.rejects(storage.getTrialIdFromStudyIdTrialNumber(9, 0), StudyNotFoundError);
+      assert.equal(rows(path, "SELECT COUNT(*) AS n FROM trial_system_attributes")[0].n, before);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage creates studies and trials numbered as Python's RDBStorage", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const storage = new SqliteStorage(path);
+    try {
+      const study = await createStudy({ storage, studyName: "deno", direction: "maximize" });
+      assert.equal(study.studyId, 2);
+      const t0 = await study.ask();
+      const t1 = await study.ask();
+      assert.deepEqual([t0.trialId, t0.number, t1.trialId, t1.number], [4, 0, 5, 1]);
+      await study.tell(t0, { values: Infinity });
+      await study.tell(t1, { values: 0.25 });
+      assert.deepEqual((await study.getTrials()).map((t) => [t.state, t.values]), [
+        ["COMPLETE", [Infinity]],
+        ["COMPLETE", [0.25]],
+      ]);
+      assert.deepEqual(
+        rows(path, "SELECT direction FROM study_directions WHERE study_id = 2"),
+        [{ direction: "MAXIMIZE" }],
+      );
+      const [trial] = rows(
+        path,
+        "SELECT datetime_start, datetime_complete FROM trials WHERE trial_id = 4",
+      );
+      assert.match(String(trial.datetime_complete), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+      await assert.rejects(createStudy({ storage, studyName: "deno" }), Deno.errors.AlreadyExists);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage refuses an unknown schema revision, naming it", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const db = new DatabaseSync(path);
+    db.exec("UPDATE alembic_version SET version_num = 'v9.9.9.z'");
+    db.close();
+    const storage = new SqliteStorage(path);
+    try {
+      await assert.rejects(storage.getStudyIdFromName("interop"), (error) => {
+        assert.ok(error instanceof StorageFormatError);
+        assert.match(error.message, /schema revision "v9\.9\.9\.z"/);
+        return true;
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage on a database without Optuna's schema says how to create it", async () => {
+  await withTempDir(async (dir) => {
+    const storage = new SqliteStorage(join(dir, "empty.db"));
+    try {
+      await assert.rejects(storage.getAllStudies(), /no Optuna schema.*RDBStorage/);
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("sqlitePath() reads SQLAlchemy URLs", () => {
+  assert.equal(sqlitePath("sqlite:///rel/a.db"), "rel/a.db");
+  assert.equal(sqlitePath("sqlite:////abs/a.db"), "/abs/a.db");
+  assert.equal(sqlitePath("/plain.db"), "/plain.db");
+});
