@@ -1,0 +1,179 @@
+// Live interoperability: Python Optuna creates a study, Deno attaches artifacts, Python reads
+// exactly what Deno wrote (and the other way round), on a journal, SQLite and PostgreSQL.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { UpdateFinishedTrialError } from "../../errors.ts";
+import { downloadArtifact } from "../../download.ts";
+import { getAllArtifactMeta } from "../../meta.ts";
+import { JournalFileStorage } from "../../storages/journal.ts";
+import { PostgresStorage } from "../../storages/postgres.ts";
+import { SqliteStorage } from "../../storages/sqlite.ts";
+import type { StudyStorage } from "../../storages/types.ts";
+import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
+import { loadStudy } from "../../study.ts";
+import { uploadArtifact } from "../../upload.ts";
+import { optunaPython, service } from "../_env.ts";
+import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
+import { snake } from "../storages/_fixtures.ts";
+
+const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
+const python = optunaPython();
+const postgresUrl = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
+
+async function py(...args: string[]) {
+  const { code, stdout, stderr } = await new Deno.Command(python.value, {
+    args: [SIDE, ...args],
+  }).output();
+  const err = new TextDecoder().decode(stderr);
+  assert.equal(code, 0, `Python failed: ${err}`);
+  return JSON.parse(new TextDecoder().decode(stdout));
+}
+
+const version = python.ignore ? null : await py("version");
+if (version) console.log(`Live interop against Python Optuna ${version.optuna}`);
+
+interface Kind {
+  name: string;
+  ignore: boolean;
+  /** Python's RDB storage returns attributes in no fixed order (the planner's); a journal does. */
+  ordered: boolean;
+  /** The storage spec Python takes, and Deno's storage on it. */
+  open(dir: string): { spec: string; storage: StudyStorage; close(): Promise<void> };
+}
+
+const kinds: Kind[] = [
+  {
+    name: "journal file",
+    ignore: python.ignore,
+    ordered: true,
+    open(dir) {
+      const spec = join(dir, "journal.log");
+      return { spec, storage: new JournalFileStorage(spec), close: () => Promise.resolve() };
+    },
+  },
+  {
+    name: "SQLite",
+    ignore: python.ignore,
+    ordered: false,
+    open(dir) {
+      const spec = `sqlite:///${join(dir, "optuna.db")}`;
+      const storage = new SqliteStorage(spec);
+      return { spec, storage, close: () => storage.close() };
+    },
+  },
+  {
+    name: "PostgreSQL",
+    ignore: python.ignore || postgresUrl.ignore,
+    ordered: false,
+    open() {
+      const storage = new PostgresStorage(postgresUrl.value);
+      return { spec: postgresUrl.value, storage, close: () => storage.close() };
+    },
+  },
+];
+
+for (const kind of kinds) {
+  const inOrder = <T extends { artifact_id: string }>(metas: T[]): T[] =>
+    kind.ordered ? metas : metas.toSorted((a, b) => a.artifact_id.localeCompare(b.artifact_id));
+  Deno.test({
+    name: `Python Optuna and Deno share artifacts both ways on ${kind.name}`,
+    ignore: kind.ignore,
+    async fn() {
+      await withTempDir(async (dir) => {
+        const artifactDir = join(dir, "artifacts");
+        await Deno.mkdir(artifactDir);
+        const studyName = `interop-live-${crypto.randomUUID()}`;
+        const created = await py("create", kind.open(dir).spec, studyName, artifactDir);
+        const { spec, storage, close } = kind.open(dir);
+        try {
+          assert.equal(spec.length > 0, true);
+          const artifactStore = new FileSystemArtifactStore(artifactDir);
+          const study = await loadStudy({ storage, studyName });
+          assert.equal(study.studyId, created.study_id);
+          const trials = await study.getTrials();
+          assert.deepEqual(
+            trials.map((t) => [t.number, t.trialId, t.state]),
+            created.trials.map((t: Record<string, unknown>) => [t.number, t.trial_id, t.state]),
+          );
+          const [running, complete] = [await study.trial(0), await study.trial(1)];
+
+          // Deno writes a study artifact and two trial artifacts.
+          const bytes = pseudoRandomBytes(300_000, 42);
+          const studyArtifact = await uploadArtifact({
+            artifactStore,
+            studyOrTrial: study,
+            body: bytes,
+            filename: "deno-study.bin",
+          });
+          await Deno.writeTextFile(join(dir, "résumé.txt.gz"), "not really gzip");
+          const trialArtifacts = [
+            await uploadArtifact({
+              artifactStore,
+              studyOrTrial: running,
+              filePath: join(dir, "résumé.txt.gz"),
+            }),
+            await uploadArtifact({
+              artifactStore,
+              studyOrTrial: running,
+              body: "<svg/>",
+              filename: "plot.svg",
+              mimetype: "image/svg+xml",
+            }),
+          ];
+
+          // The COMPLETE trial refuses, and nothing is left behind.
+          const before = (await Array.fromAsync(Deno.readDir(artifactDir))).length;
+          await assert.rejects(
+            uploadArtifact({ artifactStore, studyOrTrial: complete, body: "x", filename: "x.txt" }),
+            UpdateFinishedTrialError,
+          );
+          assert.equal((await Array.fromAsync(Deno.readDir(artifactDir))).length, before);
+
+          // Python lists exactly what Deno lists, and downloads the same bytes.
+          const listed = await py("list", spec, studyName, artifactDir);
+          const denoStudy = (await getAllArtifactMeta(study)).map(snake);
+          assert.deepEqual(inOrder(listed.study), inOrder(denoStudy));
+          for (const trial of trials) {
+            assert.deepEqual(
+              inOrder(listed.trials[String(trial.number)]),
+              inOrder((await getAllArtifactMeta({ trialId: trial.trialId, storage })).map(snake)),
+              `trial ${trial.number}`,
+            );
+          }
+          assert.deepEqual(listed.trials["1"], []);
+          const denoIds = [studyArtifact, ...trialArtifacts];
+          for (const id of denoIds) {
+            assert.ok(
+              denoStudy.some((m) => m.artifact_id === id) ||
+                listed.trials["0"].some((m: { artifact_id: string }) => m.artifact_id === id),
+            );
+          }
+          assert.deepEqual(
+            listed.trials["0"].find((m: { artifact_id: string }) =>
+              m.artifact_id === trialArtifacts[0]
+            ),
+            {
+              artifact_id: trialArtifacts[0],
+              encoding: "gzip",
+              filename: "résumé.txt.gz",
+              mimetype: "text/plain",
+            },
+          );
+          if (version.artifacts) {
+            assert.equal(listed.sha256[studyArtifact], sha256(bytes));
+            // And Deno reads what Python wrote.
+            for (const [where, id] of Object.entries(created.uploaded as Record<string, string>)) {
+              const target = join(dir, `from-python-${where}`);
+              await downloadArtifact({ artifactStore, artifactId: id, filePath: target });
+              assert.equal(sha256(await Deno.readFile(target)), listed.sha256[id], where);
+            }
+            assert.equal(Object.keys(listed.sha256).length, 5);
+          }
+        } finally {
+          await close();
+        }
+      });
+    },
+  });
+}
