@@ -1,9 +1,11 @@
 /**
  * Quick start: a small study whose trials each save a CSV of their evaluations and an SVG
- * plot, as artifacts in `./artifacts` (Optuna's FileSystemArtifactStore layout); then a table
- * of every trial's artifacts, and the best trial's files downloaded to `./best-trial/`.
+ * plot, as artifacts in `./artifacts` (Optuna's FileSystemArtifactStore layout), with the study
+ * in the Optuna journal `./optuna-journal.log`; then a table of every trial's artifacts, and the
+ * best trial's files downloaded to `./best-trial/`.
  *
- * Run it with `deno task demo`.
+ * Run it with `deno task demo`; then `optuna-dashboard ./optuna-journal.log --artifact-dir
+ * ./artifacts` shows the same study and artifacts in the browser.
  *
  * @module
  */
@@ -15,8 +17,10 @@ import {
   getAllArtifactMeta,
   uploadArtifact,
 } from "../mod.ts";
+import { JournalFileStorage } from "../storages/journal.ts";
 
 const ARTIFACTS_DIR = "./artifacts";
+const JOURNAL = "./optuna-journal.log";
 const BEST_DIR = "./best-trial";
 
 /** The toy objective: a parabola with its minimum at x = 2. */
@@ -43,7 +47,11 @@ function plot(x: number, y: number, number: number): string {
 
 await Deno.mkdir(ARTIFACTS_DIR, { recursive: true });
 const artifactStore = new FileSystemArtifactStore(ARTIFACTS_DIR);
-const study = await createStudy({ studyName: `quickstart-${Date.now()}`, direction: "minimize" });
+const study = await createStudy({
+  storage: new JournalFileStorage(JOURNAL),
+  studyName: `quickstart-${new Date().toISOString().replace(/[:.]/g, "-")}`,
+  direction: "minimize",
+});
 const workDir = await Deno.makeTempDir({ prefix: "quickstart-" });
 
 for (const x of [-1, 0.5, 2.2, 3, 4.5]) {
@@ -64,7 +72,7 @@ for (const x of [-1, 0.5, 2.2, 3, 4.5]) {
 }
 await Deno.remove(workDir, { recursive: true });
 
-console.log(`Study "${study.studyName}": artifacts in ${ARTIFACTS_DIR}\n`);
+console.log(`Study "${study.studyName}" in ${JOURNAL}, artifacts in ${ARTIFACTS_DIR}\n`);
 const rows = [["trial", "state", "value", "filename", "mimetype", "artifact id"]];
 for (const trial of await study.getTrials()) {
   for (const meta of await getAllArtifactMeta({ trialId: trial.trialId, storage: study.storage })) {

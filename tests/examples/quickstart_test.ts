@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { getAllArtifactMeta } from "../../meta.ts";
+import { JournalFileStorage } from "../../storages/journal.ts";
 import { sha256, withTempDir } from "../_helpers.ts";
 
 const QUICKSTART = fileURLToPath(new URL("../../examples/quickstart.ts", import.meta.url));
@@ -18,9 +20,18 @@ Deno.test("examples/quickstart.ts saves 10 artifacts and downloads the best tria
     assert.equal(out.match(/text\/csv/g)?.length, 5);
     assert.equal(out.match(/image\/svg\+xml/g)?.length, 5);
 
+    // The study is in an Optuna journal that a fresh reader (or Python) replays.
+    const storage = new JournalFileStorage(join(cwd, "optuna-journal.log"));
+    const [study] = await storage.getAllStudies();
+    const trials = await storage.getAllTrials(study.studyId);
+    assert.deepEqual(trials.map((t) => t.state), Array(5).fill("COMPLETE"));
+    for (const trial of trials) {
+      assert.equal((await getAllArtifactMeta({ trialId: trial.trialId, storage })).length, 2);
+    }
     const artifacts = await Array.fromAsync(Deno.readDir(join(cwd, "artifacts")));
     assert.equal(artifacts.length, 10);
     const [studyDir] = await Array.fromAsync(Deno.readDir(join(cwd, "best-trial")));
+    assert.equal(studyDir.name, study.studyName);
     const bestDir = join(cwd, "best-trial", studyDir.name);
     assert.equal(await Deno.readTextFile(join(bestDir, "trial-2.csv")), "x,value\n2.2,1.04\n");
     // The downloaded plot is byte-identical to the stored artifact named in the table.
