@@ -1,0 +1,114 @@
+// PostgresStorage against a real PostgreSQL, on schemas that Python Optuna created.
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { StorageFormatError, UpdateFinishedTrialError } from "../../errors.ts";
+import { PostgresStorage } from "../../storages/postgres.ts";
+import { createStudy } from "../../study.ts";
+import { optunaPython, service } from "../_env.ts";
+
+const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
+const python = optunaPython();
+const ignore = base.ignore || python.ignore;
+
+/** Runs `fn` on a fresh database; with `schema`, Python Optuna creates its tables first. */
+async function withDatabase(schema: boolean, fn: (url: string) => Promise<void>) {
+  const admin = postgres(base.value, { max: 1, onnotice: () => {} });
+  const name = `optuna_test_${crypto.randomUUID().replaceAll("-", "")}`;
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  const url = new URL(base.value);
+  url.pathname = `/${name}`;
+  try {
+    if (schema) {
+      const { code, stderr } = await new Deno.Command(python.value, {
+        args: ["-c", "import optuna, sys; optuna.storages.RDBStorage(sys.argv[1])", url.href],
+      }).output();
+      assert.equal(code, 0, new TextDecoder().decode(stderr));
+    }
+    await fn(url.href);
+  } finally {
+    await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+Deno.test({
+  name: "PostgresStorage numbers trials created at once by several connections without gaps",
+  ignore,
+  async fn() {
+    await withDatabase(true, async (url) => {
+      const storages = [0, 1, 2].map(() => new PostgresStorage(url));
+      try {
+        const study = await createStudy({ storage: storages[0], studyName: "race" });
+        const ids = await Promise.all(
+          storages.flatMap((s) =>
+            Array.from({ length: 10 }, () => s.createNewTrial(study.studyId))
+          ),
+        );
+        const trials = await storages[1].getAllTrials(study.studyId);
+        assert.deepEqual(trials.map((t) => t.number), Array.from({ length: 30 }, (_, i) => i));
+        assert.deepEqual(
+          trials.map((t) => t.trialId).toSorted((a, b) => a - b),
+          ids.toSorted((a, b) => a - b),
+        );
+      } finally {
+        await Promise.all(storages.map((s) => s.close()));
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "PostgresStorage refuses a trial another connection finished, and writes nothing",
+  ignore,
+  async fn() {
+    await withDatabase(true, async (url) => {
+      const [a, b] = [new PostgresStorage(url), new PostgresStorage(url)];
+      try {
+        const studyId = await a.createNewStudy({ studyName: "s" });
+        const trialId = await a.createNewTrial(studyId);
+        await a.setTrialSystemAttr(trialId, "artifacts:x", "null");
+        await b.setTrialStateValues(trialId, "COMPLETE", [1.5]);
+        await assert.rejects(
+          a.setTrialSystemAttr(trialId, "artifacts:y", "v"),
+          UpdateFinishedTrialError,
+        );
+        assert.deepEqual(await a.getTrialSystemAttrs(trialId), { "artifacts:x": "null" });
+        assert.deepEqual((await a.getTrial(trialId)).values, [1.5]);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "PostgresStorage refuses an unknown schema revision and a database without the schema",
+  ignore,
+  async fn() {
+    await withDatabase(true, async (url) => {
+      const sql = postgres(url, { max: 1, onnotice: () => {} });
+      await sql`UPDATE alembic_version SET version_num = 'v2.6.0.a'`;
+      await sql.end();
+      const storage = new PostgresStorage(url);
+      try {
+        await assert.rejects(storage.getAllStudies(), (error) => {
+          assert.ok(error instanceof StorageFormatError);
+          assert.match(error.message, /revision "v2\.6\.0\.a"/);
+          assert.doesNotMatch(error.message, /password/);
+          return true;
+        });
+      } finally {
+        await storage.close();
+      }
+    });
+    await withDatabase(false, async (url) => {
+      const storage = new PostgresStorage(url);
+      try {
+        await assert.rejects(storage.getAllStudies(), /no Optuna schema/);
+      } finally {
+        await storage.close();
+      }
+    });
+  },
+});
