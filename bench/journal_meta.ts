@@ -1,0 +1,134 @@
+/**
+ * Benchmark: `getAllArtifactMeta` for every trial of a journal with 10,000 trials and 20,000
+ * artifacts, cold, and again after another writer appended 100 lines, next to Python Optuna
+ * loading the same journal and listing the same metadata (when `--python` has optuna).
+ *
+ * Usage: deno run -A bench/journal_meta.ts [--trials 10000] [--python python3]
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { pythonJsonDumps } from "../_python_json.ts";
+import { serializeArtifactMeta } from "../meta.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    trials: { type: "string", default: "10000" },
+    python: { type: "string", default: "python3" },
+  },
+});
+const trials = Number(values.trials);
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const work = await Deno.makeTempDir({ prefix: "optuna-deno-journal-bench-" });
+const compact = { item: ",", key: ":" };
+const worker = `${crypto.randomUUID()}-1`;
+const line = (op: Record<string, unknown>) =>
+  pythonJsonDumps({ ...op, worker_id: worker } as never, compact) + "\n";
+const artifactLine = (trialId: number, n: number) => {
+  const artifactId = crypto.randomUUID();
+  const meta = serializeArtifactMeta({
+    artifactId,
+    filename: `trial-${trialId}-${n}.png`,
+    mimetype: "image/png",
+    encoding: null,
+  });
+  return line({
+    op_code: 9,
+    trial_id: trialId,
+    system_attr: { [`artifacts:${artifactId}`]: meta },
+  });
+};
+
+try {
+  // The journal Python would write: per trial CREATE_TRIAL, 2 artifacts, COMPLETE.
+  const lines = [line({ op_code: 0, study_name: "bench", directions: [1] })];
+  const start = "2026-11-30T00:00:00.000000+00:00";
+  for (let t = 0; t < trials; t++) {
+    lines.push(line({ op_code: 4, study_id: 0, datetime_start: start }));
+    lines.push(artifactLine(t, 0), artifactLine(t, 1));
+    lines.push(line({ op_code: 6, trial_id: t, state: 1, values: [t], datetime_complete: start }));
+  }
+  const journal = join(work, "base.log");
+  await Deno.writeTextFile(journal, lines.join(""));
+  // 100 more lines: 25 new trials with 2 artifacts each, and their completion.
+  const extra: string[] = [];
+  for (let t = trials; t < trials + 25; t++) {
+    extra.push(line({ op_code: 4, study_id: 0, datetime_start: start }));
+    extra.push(artifactLine(t, 0), artifactLine(t, 1));
+    extra.push(line({ op_code: 6, trial_id: t, state: 1, values: [t], datetime_complete: start }));
+  }
+  const extraPath = join(work, "extra.log");
+  await Deno.writeTextFile(extraPath, extra.join(""));
+  const size = (await Deno.stat(journal)).size / 1024 / 1024;
+  console.log(
+    `Journal: ${trials} trials, ${2 * trials} artifacts, ${lines.length} lines, ` +
+      `${size.toFixed(1)} MiB; then +${extra.length} lines (Deno ${Deno.version.deno})\n`,
+  );
+
+  const measure = async (cmd: string, args: string[]) => {
+    const path = join(work, `run-${crypto.randomUUID()}.log`);
+    await Deno.copyFile(journal, path);
+    const timeFile = join(work, "time.txt");
+    const out = await new Deno.Command("/usr/bin/time", {
+      args: ["-f", "%M", "-o", timeFile, cmd, ...args, path, extraPath],
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+    result.rssMiB = Number(await Deno.readTextFile(timeFile)) / 1024;
+    if (result.cold !== 2 * trials || result.warm !== 2 * trials + 50) {
+      throw new Error(`${cmd} listed ${result.cold} then ${result.warm} artifacts`);
+    }
+    return result;
+  };
+
+  const rows = [[
+    "what",
+    "cold load + list s",
+    "re-read +100 lines s",
+    "list again s",
+    "peak RSS MiB",
+  ]];
+  const add = (name: string, r: Record<string, number>) =>
+    rows.push([
+      name,
+      r.coldSeconds.toFixed(3),
+      r.rereadSeconds.toFixed(4),
+      r.warmSeconds.toFixed(3),
+      r.rssMiB.toFixed(0),
+    ]);
+  add(
+    "optuna-deno JournalFileStorage",
+    await measure(Deno.execPath(), [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      here("_journal_meta_worker.ts"),
+    ]),
+  );
+  const hasOptuna = (await new Deno.Command(values.python!, {
+    args: ["-c", "import optuna.artifacts"],
+    stderr: "null",
+  }).output().catch(() => ({ code: 1 }))).code === 0;
+  if (hasOptuna) {
+    const version = new TextDecoder().decode(
+      (await new Deno.Command(values.python!, {
+        args: ["-c", "import optuna; print(optuna.__version__)"],
+      }).output()).stdout,
+    ).trim();
+    add(
+      `Python Optuna ${version} JournalStorage`,
+      await measure(values.python!, [here("_optuna_journal_meta.py")]),
+    );
+  } else {
+    console.log(`(${values.python} has no optuna.artifacts: Python baseline skipped)\n`);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) {
+    console.log(r.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  "));
+  }
+} finally {
+  await Deno.remove(work, { recursive: true });
+}
