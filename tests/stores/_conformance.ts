@@ -20,6 +20,13 @@ export interface StoreFixture {
   sizes?: number[];
   /** Test options (for example sanitizers off for SDK clients that keep sockets). */
   testOptions?: Partial<Deno.TestDefinition>;
+  /**
+   * The longest id to round-trip; 255 (the id limit) by default. s3rver keeps objects as files
+   * named after the key plus a suffix, so it cannot hold a 255-byte name.
+   */
+  longIdBytes?: number;
+  /** Lists what an aborted write may leave behind (temporary files, multipart uploads). */
+  leftovers?: () => Promise<string[]>;
 }
 
 export const INVALID_IDS: Array<[string, string]> = [
@@ -126,8 +133,8 @@ export function storeConformance(fixture: StoreFixture): void {
     });
   }
 
-  test("accepts a 255-byte id", async (store) => {
-    const id = "a".repeat(255);
+  test(`accepts a ${fixture.longIdBytes ?? 255}-byte id`, async (store) => {
+    const id = "a".repeat(fixture.longIdBytes ?? 255);
     await store.write(id, () => chunked(new Uint8Array([1, 2])));
     assert.deepEqual(await readAll(await store.open(id)), new Uint8Array([1, 2]));
     await store.remove(id);
@@ -147,6 +154,30 @@ export function storeConformance(fixture: StoreFixture): void {
     const source2 = stallingStream(pseudoRandomBytes(200_000), () => fresh.abort(reason));
     await assert.rejects(store.write("aborted-new", source2, { signal: fresh.signal }));
     await assert.rejects(store.open("aborted-new"), ArtifactNotFoundError);
+    assert.deepEqual(await fixture.leftovers?.(), fixture.leftovers ? [] : undefined);
+  });
+
+  test("an abort after several parts leaves no artifact and nothing pending", async (store) => {
+    const controller = new AbortController();
+    const reason = new Error("stop late");
+    let sent = 0;
+    const source = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent >= 24 * 1024 * 1024) {
+          controller.abort(reason);
+          return new Promise(() => {});
+        }
+        c.enqueue(pseudoRandomBytes(1024 * 1024, sent));
+        sent += 1024 * 1024;
+        return Promise.resolve();
+      },
+    });
+    await assert.rejects(
+      store.write("aborted-late", source, { signal: controller.signal }),
+      (error) => error === reason,
+    );
+    await assert.rejects(store.open("aborted-late"), ArtifactNotFoundError);
+    assert.deepEqual(await fixture.leftovers?.(), fixture.leftovers ? [] : undefined);
   });
 
   test("a source that fails in the middle of a write leaves no artifact", async (store) => {

@@ -1,0 +1,309 @@
+/**
+ * An artifact store on Amazon S3 or any S3-compatible service (MinIO, Cloudflare R2, Ceph,
+ * OpenStack Swift's S3 API), on the official AWS SDK. Object key = artifact id, as Python
+ * Optuna's `Boto3ArtifactStore`; unlike it, bodies stream both ways with flat memory.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { S3Client } from "npm:@aws-sdk/client-s3";
+ * import { S3ArtifactStore } from "@optuna-deno/artifacts/s3";
+ * const client = new S3Client({
+ *   endpoint: "http://127.0.0.1:9000",
+ *   region: "us-east-1",
+ *   forcePathStyle: true,
+ *   credentials: { accessKeyId: "minio", secretAccessKey: "minio123" },
+ * });
+ * const store = new S3ArtifactStore("optuna-artifacts", { client });
+ * await store.write("a1", ReadableStream.from([new TextEncoder().encode("hi")]));
+ * ```
+ *
+ * @module
+ */
+import { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+  type S3ClientConfig,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { ArtifactNotFoundError } from "../errors.ts";
+import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { resolveSource } from "./_stream.ts";
+import type {
+  ArtifactStore,
+  OpenOptions,
+  RemoveOptions,
+  StreamSource,
+  WriteOptions,
+} from "./types.ts";
+
+export { S3Client } from "@aws-sdk/client-s3";
+export type { S3ClientConfig } from "@aws-sdk/client-s3";
+
+/**
+ * When the SDK adds checksums to requests: `"when-required"` only for the operations that
+ * need one (the behaviour of SDKs before 2025, and what most S3-compatible servers expect);
+ * `"when-supported"` for every request that can carry one (the SDK's own default today), which
+ * sends streamed bodies as `aws-chunked` with a trailing checksum.
+ */
+export type S3ChecksumMode = "when-required" | "when-supported";
+
+/** Options of {@linkcode S3ArtifactStore}. */
+export interface S3ArtifactStoreOptions {
+  /**
+   * The client to use: your endpoint, region, credentials, path style. Without one, a client
+   * is built from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`, ...)
+   * with `checksum` applied.
+   */
+  client?: S3Client;
+  /**
+   * The checksum mode of the client built here; `"when-required"` by default, because some
+   * S3-compatible servers store `aws-chunked` framing bytes as content or refuse it. It does not
+   * change a client you pass: set `requestChecksumCalculation` on that client instead.
+   */
+  checksum?: S3ChecksumMode;
+  /** A prefix for every key (such as `"artifacts/"`); none by default, as Optuna. */
+  keyPrefix?: string;
+  /** Bytes per multipart part (at least 5 MiB); 8 MiB by default. */
+  partSize?: number;
+  /** Parts uploaded at once; 4 by default. Memory used by a write is about `partSize * queueSize`. */
+  queueSize?: number;
+}
+
+const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+/**
+ * An {@linkcode ArtifactStore} on an S3 bucket. Writes go through the SDK's multipart
+ * `Upload` (one `PutObject` when the content fits in a part), so memory stays near
+ * `partSize * queueSize` whatever the artifact's size, and a failed or aborted write aborts its
+ * multipart upload, leaving no object and no pending upload. Reads stream the object, with a
+ * `Range` request for an offset.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { S3ArtifactStore } from "@optuna-deno/artifacts/s3";
+ * // A client from the environment (AWS_REGION, credentials), checksums only when required.
+ * const store = new S3ArtifactStore("my-bucket", { keyPrefix: "optuna/" });
+ * const stream = await store.open("0d5c9b2e-3f7a-4c1e-9b8d-2a6f4e1c7b90");
+ * ```
+ */
+export class S3ArtifactStore implements ArtifactStore {
+  #bucket: string;
+  #client: S3Client;
+  #keyPrefix: string;
+  #partSize: number;
+  #queueSize: number;
+
+  /**
+   * Creates a store on a bucket, which must exist.
+   *
+   * @param bucket The bucket's name.
+   * @param options The client, checksum mode, key prefix and upload sizes.
+   */
+  constructor(bucket: string, options: S3ArtifactStoreOptions = {}) {
+    this.#bucket = bucket;
+    const checksum = options.checksum === "when-supported" ? "WHEN_SUPPORTED" : "WHEN_REQUIRED";
+    this.#client = options.client ?? new S3Client({
+      requestChecksumCalculation: checksum,
+      responseChecksumValidation: checksum,
+    });
+    this.#keyPrefix = options.keyPrefix ?? "";
+    this.#partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, MIN_PART_SIZE);
+    this.#queueSize = Math.max(1, options.queueSize ?? 4);
+  }
+
+  /**
+   * The bucket's name.
+   *
+   * @returns The bucket given to the constructor.
+   */
+  get bucket(): string {
+    return this.#bucket;
+  }
+
+  /**
+   * Opens an object for reading.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal and a start offset.
+   * @returns The object's bytes from `offset` on, streamed.
+   * @throws {ArtifactNotFoundError} When the object does not exist (HTTP 404), before any byte.
+   */
+  async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const offset = validateOffset(options.offset);
+    const key = this.#key(artifactId);
+    options.signal?.throwIfAborted();
+    const abort = new AbortController();
+    const onAbort = () => abort.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await this.#client.send(
+        new GetObjectCommand({
+          Bucket: this.#bucket,
+          Key: key,
+          Range: offset > 0 ? `bytes=${offset}-` : undefined,
+        }),
+        { abortSignal: abort.signal },
+      );
+      const body = response.Body?.transformToWebStream() ?? ReadableStream.from([]);
+      return withAbort(body, options.signal, () => {
+        options.signal?.removeEventListener("abort", onAbort);
+      });
+    } catch (error) {
+      options.signal?.removeEventListener("abort", onAbort);
+      options.signal?.throwIfAborted();
+      if (status(error) === 416) return await this.#openAtEnd(artifactId, key, offset);
+      throw this.#notFound(error, artifactId) ?? error;
+    }
+  }
+
+  /**
+   * Uploads an object: multipart for content larger than a part, aborted on failure.
+   *
+   * @param artifactId The artifact's id.
+   * @param content The bytes, as a stream or a stream factory.
+   * @param options A signal, the length (unused: parts are sized as they come) and the content
+   *   type recorded with the object.
+   */
+  async write(
+    artifactId: string,
+    content: StreamSource,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    const key = this.#key(artifactId);
+    options.signal?.throwIfAborted();
+    const stream = await resolveSource(content);
+    const upload = new Upload({
+      client: this.#client,
+      params: {
+        Bucket: this.#bucket,
+        Key: key,
+        // lib-storage reads a Node stream in part-sized pieces; a web stream is adapted.
+        Body: Readable.fromWeb(stream as import("node:stream/web").ReadableStream),
+        ContentType: options.contentType,
+      },
+      partSize: this.#partSize,
+      queueSize: this.#queueSize,
+      leavePartsOnError: false,
+    });
+    const onAbort = () => {
+      upload.abort().catch(() => {});
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      await upload.done();
+    } catch (error) {
+      options.signal?.throwIfAborted();
+      throw error;
+    } finally {
+      options.signal?.removeEventListener("abort", onAbort);
+    }
+    // An abort that came after the last part was sent: the object exists, so remove it.
+    if (options.signal?.aborted) {
+      await this.remove(artifactId).catch(() => {});
+      options.signal.throwIfAborted();
+    }
+  }
+
+  /**
+   * Deletes an object; a missing one is not an error (S3 answers 204 either way).
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   */
+  async remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
+    const key = this.#key(artifactId);
+    options.signal?.throwIfAborted();
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }), {
+        abortSignal: options.signal,
+      });
+    } catch (error) {
+      if (status(error) !== 404) throw error;
+    }
+  }
+
+  #key(artifactId: string): string {
+    validateArtifactId(artifactId);
+    return this.#keyPrefix + artifactId;
+  }
+
+  #notFound(error: unknown, artifactId: string): ArtifactNotFoundError | undefined {
+    const name = (error as { name?: string })?.name;
+    if (name === "NoSuchKey" || name === "NotFound" || status(error) === 404) {
+      return new ArtifactNotFoundError(artifactId, {
+        location: `s3://${this.#bucket}/${this.#keyPrefix}`,
+        cause: error,
+      });
+    }
+    return undefined;
+  }
+
+  // S3 answers 416 for a range that starts at the end: an offset equal to the size is an empty
+  // read, a larger one is an error, and a missing object is still not found.
+  async #openAtEnd(artifactId: string, key: string, offset: number) {
+    let size: number;
+    try {
+      const head = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
+      );
+      size = head.ContentLength ?? 0;
+    } catch (error) {
+      throw this.#notFound(error, artifactId) ?? error;
+    }
+    if (offset > size) {
+      throw new RangeError(
+        `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${size} bytes`,
+      );
+    }
+    return ReadableStream.from<Uint8Array>([]);
+  }
+}
+
+function status(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Passes `body` through, erroring it at once when `signal` aborts; `done` runs at the end. */
+function withAbort(
+  body: ReadableStream<Uint8Array>,
+  signal: AbortSignal | undefined,
+  done: () => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let onAbort = () => {};
+  const finish = () => {
+    signal?.removeEventListener("abort", onAbort);
+    done();
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      onAbort = () => {
+        controller.error(signal?.reason);
+        reader.cancel(signal?.reason).catch(() => {});
+        finish();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    },
+    async pull(controller) {
+      try {
+        const { done: end, value } = await reader.read();
+        if (end) {
+          finish();
+          controller.close();
+        } else {
+          controller.enqueue(value);
+        }
+      } catch (error) {
+        finish();
+        if (!signal?.aborted) controller.error(error);
+      }
+    },
+    async cancel(reason) {
+      finish();
+      await reader.cancel(reason);
+    },
+  });
+}

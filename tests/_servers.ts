@@ -1,0 +1,113 @@
+// Real servers for the tests, on 127.0.0.1: s3rver (npm) is started here, once per test
+// process, and stopped when it exits; Debian's OpenStack Swift is started by .ci/run, which
+// passes its address in OPTUNA_TEST_SWIFT_S3.
+import { join } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import { type Service, service } from "./_env.ts";
+
+/** An S3-compatible server the tests can use. */
+export interface S3Server {
+  name: string;
+  endpoint: string;
+  bucket: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** A client for `server`; checksums as `checksum` says ("WHEN_REQUIRED" by default). */
+export function s3Client(
+  server: S3Server,
+  options: { checksum?: "WHEN_REQUIRED" | "WHEN_SUPPORTED"; secretAccessKey?: string } = {},
+): S3Client {
+  const checksum = options.checksum ?? "WHEN_REQUIRED";
+  return new S3Client({
+    endpoint: server.endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: server.accessKeyId,
+      secretAccessKey: options.secretAccessKey ?? server.secretAccessKey,
+    },
+    requestChecksumCalculation: checksum,
+    responseChecksumValidation: checksum,
+    maxAttempts: 1,
+  });
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number, child: Deno.ChildProcess, what: string) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  child.kill();
+  throw new Error(`${what} did not listen on 127.0.0.1:${port} within 60 s`);
+}
+
+let s3rver: Promise<S3Server> | undefined;
+
+/** Starts s3rver (npm) once for this test process, with its own data folder and a free port. */
+export function startS3rver(): Promise<S3Server> {
+  s3rver ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "s3rver-" });
+    const port = freePort();
+    const bucket = "optuna-artifacts";
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-all",
+        "npm:s3rver@3.7.1",
+        "-d",
+        join(dir, "data"),
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(port),
+        "--silent",
+        "--configure-bucket",
+        bucket,
+      ],
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    child.unref();
+    globalThis.addEventListener("unload", () => {
+      try {
+        child.kill();
+      } catch { /* already gone */ }
+      Deno.removeSync(dir, { recursive: true });
+    });
+    await waitForPort(port, child, "s3rver");
+    return {
+      name: "s3rver",
+      endpoint: `http://127.0.0.1:${port}`,
+      bucket,
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+    };
+  })();
+  return s3rver;
+}
+
+/** OpenStack Swift's S3 API, from OPTUNA_TEST_SWIFT_S3 = "endpoint bucket access secret". */
+export function swiftS3(): Service & { server?: S3Server } {
+  const found = service("OPTUNA_TEST_SWIFT_S3", "OpenStack Swift S3");
+  if (found.ignore) return found;
+  const [endpoint, bucket, accessKeyId, secretAccessKey] = found.value.split(" ");
+  return {
+    ...found,
+    server: { name: "Swift", endpoint, bucket, accessKeyId, secretAccessKey },
+  };
+}

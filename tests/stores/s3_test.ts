@@ -1,0 +1,148 @@
+// S3ArtifactStore against two real S3 servers: s3rver (started here) and OpenStack Swift's
+// S3 API (started by .ci/run; mandatory in CI).
+import assert from "node:assert/strict";
+import {
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
+import { ArtifactNotFoundError } from "../../errors.ts";
+import { S3ArtifactStore } from "../../stores/s3.ts";
+import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts";
+import { s3Client, type S3Server, startS3rver, swiftS3 } from "../_servers.ts";
+import { storeConformance } from "./_conformance.ts";
+
+const swift = swiftS3();
+interface Target {
+  label: string;
+  get: () => Promise<S3Server>;
+  ignore: boolean;
+  /** Whether the server lists pending multipart uploads (s3rver answers 501). */
+  multipartListing: boolean;
+  longIdBytes?: number;
+}
+const servers: Target[] = [
+  { label: "s3rver", get: startS3rver, ignore: false, multipartListing: false, longIdBytes: 180 },
+  {
+    label: "Swift",
+    get: () => Promise.resolve(swift.server!),
+    ignore: swift.ignore,
+    multipartListing: true,
+  },
+];
+
+for (const { label, get, ignore, multipartListing, longIdBytes } of servers) {
+  // Each test gets its own key prefix, so tests never see each other's objects.
+  let current: { server: S3Server; prefix: string } | undefined;
+  storeConformance({
+    name: `S3ArtifactStore on ${label}`,
+    sizes: [0, 1, 1024 * 1024 + 7, 8 * 1024 * 1024 + 1, 64 * 1024 * 1024],
+    testOptions: { ignore },
+    longIdBytes,
+    async setup() {
+      const server = await get();
+      const prefix = `conformance/${crypto.randomUUID()}/`;
+      current = { server, prefix };
+      const client = s3Client(server);
+      return {
+        store: new S3ArtifactStore(server.bucket, { client, keyPrefix: prefix }),
+        dispose: () => Promise.resolve(client.destroy()),
+      };
+    },
+    leftovers: multipartListing
+      ? async () => {
+        const { server, prefix } = current!;
+        const client = s3Client(server);
+        try {
+          const uploads = await client.send(
+            new ListMultipartUploadsCommand({ Bucket: server.bucket, Prefix: prefix }),
+          );
+          return (uploads.Uploads ?? []).map((u) => `${u.Key} (upload ${u.UploadId})`);
+        } finally {
+          client.destroy();
+        }
+      }
+      : undefined,
+  });
+}
+
+for (const { label, get, ignore } of servers) {
+  for (const checksum of ["when-required", "when-supported"] as const) {
+    Deno.test({
+      name: `S3ArtifactStore on ${label} stores exact bytes with checksums ${checksum}`,
+      ignore,
+      async fn() {
+        const server = await get();
+        const client = s3Client(server, {
+          checksum: checksum === "when-required" ? "WHEN_REQUIRED" : "WHEN_SUPPORTED",
+        });
+        try {
+          const store = new S3ArtifactStore(server.bucket, { client });
+          for (const size of [3, 9 * 1024 * 1024 + 3]) {
+            const bytes = pseudoRandomBytes(size, 77);
+            const id = `checksum-${checksum}-${crypto.randomUUID()}`;
+            await store.write(id, chunked(bytes, 100_000));
+            assert.equal(await sha256Stream(await store.open(id)), sha256(bytes), `${size} bytes`);
+            await store.remove(id);
+          }
+        } finally {
+          client.destroy();
+        }
+      },
+    });
+  }
+
+  Deno.test({
+    name:
+      `S3ArtifactStore on ${label} keys objects by artifact id (Optuna's layout) and records the content type`,
+    ignore,
+    async fn() {
+      const server = await get();
+      const client = s3Client(server);
+      try {
+        const id = crypto.randomUUID();
+        await new S3ArtifactStore(server.bucket, { client }).write(
+          id,
+          () => chunked(new TextEncoder().encode("x,y\n")),
+          { contentType: "text/csv" },
+        );
+        const head = await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: id }));
+        assert.equal(head.ContentType, "text/csv");
+        assert.equal(head.ContentLength, 4);
+        const listed = await client.send(
+          new ListObjectsV2Command({ Bucket: server.bucket, Prefix: id }),
+        );
+        assert.deepEqual(listed.Contents?.map((o) => o.Key), [id]);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+
+  Deno.test({
+    name: `S3ArtifactStore on ${label} reports wrong credentials as a 403, not as not found`,
+    ignore,
+    async fn() {
+      const server = await get();
+      // s3rver checks the access key id only; Swift checks the signature too.
+      const client = label === "s3rver"
+        ? s3Client({ ...server, accessKeyId: "WRONG" })
+        : s3Client(server, { secretAccessKey: "wrong-secret" });
+      try {
+        const store = new S3ArtifactStore(server.bucket, { client });
+        for (const attempt of [() => store.open("some-id"), () => store.remove("some-id")]) {
+          await assert.rejects(
+            attempt(),
+            (error: Error & { $metadata?: { httpStatusCode?: number } }) => {
+              assert.ok(!(error instanceof ArtifactNotFoundError), error.name);
+              assert.equal(error.$metadata?.httpStatusCode, 403);
+              return true;
+            },
+          );
+        }
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+}
