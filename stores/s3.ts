@@ -25,7 +25,6 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   S3Client,
-  type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ArtifactNotFoundError } from "../errors.ts";
@@ -39,9 +38,6 @@ import type {
   WriteOptions,
 } from "./types.ts";
 
-export { S3Client } from "@aws-sdk/client-s3";
-export type { S3ClientConfig } from "@aws-sdk/client-s3";
-
 /**
  * When the SDK adds checksums to requests: `"when-required"` only for the operations that
  * need one (the behaviour of SDKs before 2025, and what most S3-compatible servers expect);
@@ -50,6 +46,24 @@ export type { S3ClientConfig } from "@aws-sdk/client-s3";
  */
 export type S3ChecksumMode = "when-required" | "when-supported";
 
+/**
+ * An AWS SDK v3 `S3Client` (from `npm:@aws-sdk/client-s3`), typed by the part this module
+ * calls so that the SDK's own types stay out of this package's public API.
+ */
+export interface S3ClientLike {
+  /**
+   * Sends a command, as `S3Client.send`.
+   *
+   * @param command An SDK command.
+   * @param options Options such as `abortSignal`.
+   * @returns The command's output.
+   */
+  // deno-lint-ignore no-explicit-any
+  send(command: any, options?: any): Promise<any>;
+  /** The client's resolved configuration, which the SDK's multipart `Upload` reads. */
+  readonly config: unknown;
+}
+
 /** Options of {@linkcode S3ArtifactStore}. */
 export interface S3ArtifactStoreOptions {
   /**
@@ -57,7 +71,7 @@ export interface S3ArtifactStoreOptions {
    * is built from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`, ...)
    * with `checksum` applied.
    */
-  client?: S3Client;
+  client?: S3ClientLike;
   /**
    * The checksum mode of the client built here; `"when-required"` by default, because some
    * S3-compatible servers store `aws-chunked` framing bytes as content or refuse it. It does not
@@ -105,7 +119,7 @@ export class S3ArtifactStore implements ArtifactStore {
   constructor(bucket: string, options: S3ArtifactStoreOptions = {}) {
     this.#bucket = bucket;
     const checksum = options.checksum === "when-supported" ? "WHEN_SUPPORTED" : "WHEN_REQUIRED";
-    this.#client = options.client ?? new S3Client({
+    this.#client = (options.client as S3Client | undefined) ?? new S3Client({
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
     });
