@@ -21,6 +21,7 @@
  */
 import { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
@@ -187,38 +188,64 @@ export class S3ArtifactStore implements ArtifactStore {
     options: WriteOptions = {},
   ): Promise<void> {
     const key = this.#key(artifactId);
-    options.signal?.throwIfAborted();
-    const stream = await resolveSource(content);
+    const { signal } = options;
+    signal?.throwIfAborted();
+    // lib-storage reads a Node stream in part-sized pieces; the web stream is adapted.
+    const body = Readable.fromWeb(
+      await resolveSource(content) as import("node:stream/web").ReadableStream,
+    );
     const upload = new Upload({
       client: this.#client,
-      params: {
-        Bucket: this.#bucket,
-        Key: key,
-        // lib-storage reads a Node stream in part-sized pieces; a web stream is adapted.
-        Body: Readable.fromWeb(stream as import("node:stream/web").ReadableStream),
-        ContentType: options.contentType,
-      },
+      params: { Bucket: this.#bucket, Key: key, Body: body, ContentType: options.contentType },
       partSize: this.#partSize,
       queueSize: this.#queueSize,
       leavePartsOnError: false,
     });
-    const onAbort = () => {
+    const stop = (reason?: unknown) => {
       upload.abort().catch(() => {});
+      body.destroy(reason instanceof Error ? reason : undefined);
     };
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    // The source's own error is the one to report: lib-storage may replace it with the error
+    // of its clean-up request (for example on servers without AbortMultipartUpload).
+    let sourceError: unknown;
+    body.on("error", (error) => sourceError ??= error);
+    const onAbort = () => stop(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       await upload.done();
     } catch (error) {
-      options.signal?.throwIfAborted();
-      throw error;
+      stop(error);
+      await this.#abortMultipart(upload, key);
+      signal?.throwIfAborted();
+      throw sourceError ?? error;
     } finally {
-      options.signal?.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
     }
     // An abort that came after the last part was sent: the object exists, so remove it.
-    if (options.signal?.aborted) {
+    if (signal?.aborted) {
       await this.remove(artifactId).catch(() => {});
-      options.signal.throwIfAborted();
+      signal.throwIfAborted();
     }
+  }
+
+  /**
+   * Aborts the multipart upload that `upload` started, if any. `Upload.done()` rejects at once
+   * on abort, while its own clean-up may wait forever on a stalled body; so the upload id is
+   * taken from the creation request it made, and aborted here (a second abort is harmless).
+   */
+  async #abortMultipart(upload: Upload, key: string): Promise<void> {
+    const internal = upload as unknown as {
+      createMultiPartPromise?: Promise<{ UploadId?: string }>;
+    };
+    const created = await internal.createMultiPartPromise?.catch(() => undefined);
+    if (!created?.UploadId) return;
+    await this.#client.send(
+      new AbortMultipartUploadCommand({
+        Bucket: this.#bucket,
+        Key: key,
+        UploadId: created.UploadId,
+      }),
+    ).catch(() => {}); // NoSuchUpload: lib-storage aborted it already
   }
 
   /**

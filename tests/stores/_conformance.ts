@@ -181,16 +181,18 @@ export function storeConformance(fixture: StoreFixture): void {
   });
 
   test("a source that fails in the middle of a write leaves no artifact", async (store) => {
-    let sent = false;
+    // Fails after 12 MiB, past the first multipart part of the S3 store.
+    let sent = 0;
     const failing = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent) return controller.error(new Error("source broke"));
-        sent = true;
-        controller.enqueue(pseudoRandomBytes(100_000));
+        if (sent >= 12 * 1024 * 1024) return controller.error(new Error("source broke"));
+        sent += 1024 * 1024;
+        controller.enqueue(pseudoRandomBytes(1024 * 1024, sent));
       },
     });
     await assert.rejects(store.write("broken", failing), /source broke/);
     await assert.rejects(store.open("broken"), ArtifactNotFoundError);
+    assert.deepEqual(await fixture.leftovers?.(), fixture.leftovers ? [] : undefined);
   });
 
   test("an abort in the middle of a read errors the stream and frees it", async (store) => {

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Starts a one-device OpenStack Swift (Debian's packages) with its S3 API on 127.0.0.1, for the
+# S3 tests: account, container and object servers, a proxy with s3api and tempauth, memcached.
+# Usage: .ci/swift.sh start DIR   (prints "endpoint bucket access-key secret-key")
+#        .ci/swift.sh stop DIR
+set -euo pipefail
+cmd=$1
+dir=$2
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+if [ "$cmd" = stop ]; then
+  [ -f "$dir/pids" ] && xargs -r kill <"$dir/pids" 2>/dev/null || true
+  exit 0
+fi
+
+mkdir -p "$dir/etc" "$dir/node/sdb1" "$dir/log"
+proxy_port=$(free_port)
+account_port=$(free_port)
+container_port=$(free_port)
+object_port=$(free_port)
+cache_port=$(free_port)
+user=$(id -un)
+
+common() { # port
+  cat <<CONF
+[DEFAULT]
+bind_ip = 127.0.0.1
+bind_port = $1
+workers = 1
+user = $user
+swift_dir = $dir/etc
+devices = $dir/node
+mount_check = false
+log_facility = LOG_LOCAL2
+log_level = WARNING
+CONF
+}
+{ common "$account_port"; cat <<'CONF'
+[pipeline:main]
+pipeline = account-server
+[app:account-server]
+use = egg:swift#account
+CONF
+} >"$dir/etc/account-server.conf"
+{ common "$container_port"; cat <<'CONF'
+[pipeline:main]
+pipeline = container-server
+[app:container-server]
+use = egg:swift#container
+CONF
+} >"$dir/etc/container-server.conf"
+{ common "$object_port"; cat <<'CONF'
+[pipeline:main]
+pipeline = object-server
+[app:object-server]
+use = egg:swift#object
+CONF
+} >"$dir/etc/object-server.conf"
+{ common "$proxy_port"; cat <<CONF
+[pipeline:main]
+pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo proxy-logging proxy-server
+[app:proxy-server]
+use = egg:swift#proxy
+account_autocreate = true
+[filter:s3api]
+use = egg:swift#s3api
+location = us-east-1
+[filter:tempauth]
+use = egg:swift#tempauth
+user_test_tester = testing .admin
+[filter:cache]
+use = egg:swift#memcache
+memcache_servers = 127.0.0.1:$cache_port
+[filter:catch_errors]
+use = egg:swift#catch_errors
+[filter:gatekeeper]
+use = egg:swift#gatekeeper
+[filter:healthcheck]
+use = egg:swift#healthcheck
+[filter:proxy-logging]
+use = egg:swift#proxy_logging
+[filter:listing_formats]
+use = egg:swift#listing_formats
+[filter:bulk]
+use = egg:swift#bulk
+[filter:copy]
+use = egg:swift#copy
+[filter:slo]
+use = egg:swift#slo
+[filter:dlo]
+use = egg:swift#dlo
+CONF
+} >"$dir/etc/proxy-server.conf"
+
+for ring in account:$account_port container:$container_port object:$object_port; do
+  name=${ring%%:*}
+  port=${ring##*:}
+  swift-ring-builder "$dir/etc/$name.builder" create 8 1 1 >/dev/null
+  swift-ring-builder "$dir/etc/$name.builder" add "r1z1-127.0.0.1:$port/sdb1" 1 >/dev/null
+  swift-ring-builder "$dir/etc/$name.builder" rebalance >/dev/null
+done
+
+: >"$dir/pids"
+memcached -l 127.0.0.1 -p "$cache_port" -U 0 -u "$user" >"$dir/log/memcached.log" 2>&1 &
+echo $! >>"$dir/pids"
+for server in account container object proxy; do
+  "swift-$server-server" "$dir/etc/$server-server.conf" >"$dir/log/$server.log" 2>&1 &
+  echo $! >>"$dir/pids"
+done
+
+endpoint="http://127.0.0.1:$proxy_port"
+for _ in $(seq 1 100); do
+  curl -sf "$endpoint/healthcheck" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+# The bucket is a Swift container of the tempauth account.
+headers=$(curl -sf -D - -o /dev/null -H "X-Auth-User: test:tester" -H "X-Auth-Key: testing" \
+  "$endpoint/auth/v1.0")
+token=$(sed -n 's/^X-Auth-Token: \(.*\)\r$/\1/ip' <<<"$headers")
+storage=$(sed -n 's/^X-Storage-Url: \(.*\)\r$/\1/ip' <<<"$headers")
+curl -sf -X PUT -H "X-Auth-Token: $token" "$storage/optuna-artifacts" >/dev/null
+echo "$endpoint optuna-artifacts test:tester testing"
