@@ -15,7 +15,7 @@
  * @module
  */
 import { dirname, join } from "node:path";
-import { writeAll } from "./stores/_file_stream.ts";
+import { BufferedFileWriter } from "./stores/_file_stream.ts";
 import { pumpStream } from "./stores/_stream.ts";
 import type { ArtifactStore } from "./stores/types.ts";
 
@@ -66,7 +66,9 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   }
   let open = true;
   try {
-    await pumpStream(stream, (chunk) => writeAll(file, chunk), signal);
+    const writer = new BufferedFileWriter(file);
+    await pumpStream(stream, (chunk) => writer.write(chunk), signal);
+    await writer.flush();
     file.close();
     open = false;
     await publish(tempPath, filePath, artifactId);

@@ -52,3 +52,4 @@ export * from "./mimetype.ts";
 export * from "./upload.ts";
 export * from "./download.ts";
 export * from "./remove.ts";
+export * from "./middleware/backoff.ts";

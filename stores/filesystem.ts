@@ -18,7 +18,7 @@
 import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../errors.ts";
 import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { readableFromFile, writeAll } from "./_file_stream.ts";
+import { BufferedFileWriter, readableFromFile } from "./_file_stream.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
   ArtifactStore,
@@ -139,7 +139,9 @@ export class FileSystemArtifactStore implements ArtifactStore {
     let open = true;
     try {
       const stream = await resolveSource(content);
-      await pumpStream(stream, (chunk) => writeAll(file, chunk), signal);
+      const writer = new BufferedFileWriter(file);
+      await pumpStream(stream, (chunk) => writer.write(chunk), signal);
+      await writer.flush();
       file.close();
       open = false;
       await Deno.rename(tempPath, path);

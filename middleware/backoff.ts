@@ -1,0 +1,374 @@
+/**
+ * Retries with exponential backoff around any artifact store, as Python Optuna's
+ * `optuna.artifacts.Backoff`, with the same defaults; beyond it, writes retry stream factories,
+ * and reads resume where an interrupted stream stopped.
+ *
+ * @example Usage
+ * ```ts
+ * import { Backoff, InMemoryArtifactStore } from "@optuna-deno/artifacts";
+ * const store = new Backoff(new InMemoryArtifactStore(), { maxRetries: 5 });
+ * await store.write("a1", () => ReadableStream.from([new TextEncoder().encode("hi")]));
+ * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * ```
+ *
+ * @module
+ */
+import {
+  ArtifactNotFoundError,
+  ArtifactPathEscapeError,
+  InvalidArtifactIdError,
+} from "../errors.ts";
+import { validateOffset } from "../stores/_artifact_id.ts";
+import type {
+  ArtifactStore,
+  OpenOptions,
+  RemoveOptions,
+  StreamSource,
+  WriteOptions,
+} from "../stores/types.ts";
+
+/** What a retry hook is told. */
+export interface RetryInfo {
+  /** The operation that failed: `open`, `read` (a stream broke part-way), `write` or `remove`. */
+  operation: "open" | "read" | "write" | "remove";
+  /** The artifact's id. */
+  artifactId: string;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** Seconds until the next attempt. */
+  delay: number;
+  /** The error of the failed attempt. */
+  error: unknown;
+}
+
+/** Options of {@linkcode Backoff}; the defaults are Optuna's. */
+export interface BackoffOptions {
+  /** Attempts per operation, the first included, as Optuna's `max_retries`; 10. */
+  maxRetries?: number;
+  /** Growth of the delay per attempt; 2. */
+  multiplier?: number;
+  /** Seconds before the second attempt; 0.1. */
+  minDelay?: number;
+  /** Largest delay in seconds; 30. */
+  maxDelay?: number;
+  /**
+   * A share of each delay drawn at random, from 0 (Optuna's fixed delays, the default) to 1:
+   * the delay becomes `delay * (1 - jitter * random())`, so many clients spread out.
+   */
+  jitter?: number;
+  /**
+   * Decides whether an error is worth another attempt; every error is by default. Never asked
+   * about `ArtifactNotFoundError`, invalid ids, path escapes, bad offsets or aborts: those are
+   * never retried.
+   */
+  retryIf?: (error: unknown, info: Omit<RetryInfo, "delay">) => boolean;
+  /** Told about each retry before its wait (for logging). */
+  onRetry?: (info: RetryInfo) => void;
+  /** Cancels every wait and operation of this store at once. */
+  signal?: AbortSignal;
+  /** Waits `ms` milliseconds unless `signal` aborts; replaceable in tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Random numbers in [0, 1) for jitter; `Math.random` by default. */
+  random?: () => number;
+}
+
+/**
+ * An {@linkcode ArtifactStore} that retries another store's `open`, `write` and `remove` with
+ * exponential backoff: attempt `n` (from 0) is followed by a wait of
+ * `min(minDelay * multiplier ** n, maxDelay)` seconds, up to `maxRetries` attempts in all, as
+ * Python Optuna's `Backoff`. `remove` stops at its first success.
+ *
+ * `write` calls a stream factory again for each attempt. A bare stream is retried only while
+ * nothing has been read from it; after that the write fails with an error that says to pass a
+ * factory. The stream that `open` returns re-opens the artifact at the byte it reached when the
+ * underlying stream fails part-way, within the same budget of attempts, so the reader sees one
+ * uninterrupted stream.
+ *
+ * @example Usage
+ * ```ts
+ * import { Backoff, FileSystemArtifactStore } from "@optuna-deno/artifacts";
+ * const dir = await Deno.makeTempDir();
+ * const store = new Backoff(new FileSystemArtifactStore(dir), {
+ *   onRetry: ({ operation, attempt, delay, error }) =>
+ *     console.warn(`${operation} failed (attempt ${attempt}), retrying in ${delay}s`, error),
+ * });
+ * await store.write("a1", () => ReadableStream.from([new Uint8Array([1])]));
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class Backoff implements ArtifactStore {
+  #store: ArtifactStore;
+  #maxRetries: number;
+  #multiplier: number;
+  #minDelay: number;
+  #maxDelay: number;
+  #jitter: number;
+  #retryIf: NonNullable<BackoffOptions["retryIf"]>;
+  #onRetry: BackoffOptions["onRetry"];
+  #signal: AbortSignal | undefined;
+  #sleep: NonNullable<BackoffOptions["sleep"]>;
+  #random: () => number;
+
+  /**
+   * Wraps a store.
+   *
+   * @param store The store to retry.
+   * @param options Retry budget, delays, jitter, predicate, hook, signal and clock.
+   */
+  constructor(store: ArtifactStore, options: BackoffOptions = {}) {
+    this.#store = store;
+    this.#maxRetries = options.maxRetries ?? 10;
+    this.#multiplier = options.multiplier ?? 2;
+    this.#minDelay = options.minDelay ?? 0.1;
+    this.#maxDelay = options.maxDelay ?? 30;
+    this.#jitter = options.jitter ?? 0;
+    if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 1) {
+      throw new RangeError(`Invalid maxRetries ${this.#maxRetries}: use an integer of 1 or more`);
+    }
+    if (!(this.#multiplier > 0 && this.#minDelay > 0 && this.#maxDelay >= this.#minDelay)) {
+      throw new RangeError(
+        "Invalid backoff delays: use multiplier > 0 and 0 < minDelay <= maxDelay (seconds)",
+      );
+    }
+    if (!(this.#jitter >= 0 && this.#jitter <= 1)) {
+      throw new RangeError(`Invalid jitter ${this.#jitter}: use a number from 0 to 1`);
+    }
+    this.#retryIf = options.retryIf ?? (() => true);
+    this.#onRetry = options.onRetry;
+    this.#signal = options.signal;
+    this.#sleep = options.sleep ?? sleep;
+    this.#random = options.random ?? Math.random;
+  }
+
+  /**
+   * The delay after a failed attempt, in seconds, before jitter.
+   *
+   * @param attempt The failed attempt, from 0.
+   * @returns `min(minDelay * multiplier ** attempt, maxDelay)`.
+   */
+  delay(attempt: number): number {
+    return Math.min(this.#minDelay * this.#multiplier ** attempt, this.#maxDelay);
+  }
+
+  /**
+   * Opens an artifact, retrying failures; the stream resumes after a failure part-way.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal and a start offset.
+   * @returns The artifact's bytes from `offset` on.
+   * @throws {ArtifactNotFoundError} At once, when the artifact does not exist.
+   */
+  async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const signal = this.#combined(options.signal);
+    const budget = { attempt: 0 };
+    let position = validateOffset(options.offset);
+    let current = await this.#retry(
+      "open",
+      artifactId,
+      budget,
+      signal,
+      () => this.#store.open(artifactId, { offset: position, signal }),
+    );
+    let reader = current.getReader();
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        while (true) {
+          try {
+            const { done, value } = await reader.read();
+            if (done) return controller.close();
+            position += value.length;
+            return controller.enqueue(value);
+          } catch (error) {
+            // The stream broke part-way: re-open where it stopped, with the same budget.
+            reader.releaseLock();
+            await current.cancel().catch(() => {});
+            await this.#wait("read", artifactId, budget, signal, error);
+            current = await this.#retry(
+              "open",
+              artifactId,
+              budget,
+              signal,
+              () => this.#store.open(artifactId, { offset: position, signal }),
+            );
+            reader = current.getReader();
+          }
+        }
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+  }
+
+  /**
+   * Writes an artifact, retrying failures with a fresh stream from the factory.
+   *
+   * @param artifactId The artifact's id.
+   * @param content A stream factory (retried from the start) or a bare stream (retried only
+   *   while unread).
+   * @param options A signal, the length and the content type.
+   */
+  async write(
+    artifactId: string,
+    content: StreamSource,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    const signal = this.#combined(options.signal);
+    const budget = { attempt: 0 };
+    if (typeof content === "function") {
+      await this.#retry(
+        "write",
+        artifactId,
+        budget,
+        signal,
+        () => this.#store.write(artifactId, content, { ...options, signal }),
+      );
+      return;
+    }
+    const source = new ReplayableUntilRead(content);
+    try {
+      await this.#retry("write", artifactId, budget, signal, async () => {
+        try {
+          return await this.#store.write(artifactId, source.attempt(), { ...options, signal });
+        } catch (error) {
+          if (source.read) throw new StreamConsumedError(artifactId, error);
+          throw error;
+        }
+      });
+    } catch (error) {
+      source.cancel(error);
+      throw error;
+    }
+  }
+
+  /**
+   * Removes an artifact, retrying failures; stops at the first success.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   */
+  async remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
+    const signal = this.#combined(options.signal);
+    await this.#retry(
+      "remove",
+      artifactId,
+      { attempt: 0 },
+      signal,
+      () => this.#store.remove(artifactId, { signal }),
+    );
+  }
+
+  async #retry<T>(
+    operation: RetryInfo["operation"],
+    artifactId: string,
+    budget: { attempt: number },
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    while (true) {
+      signal?.throwIfAborted();
+      try {
+        return await fn();
+      } catch (error) {
+        await this.#wait(operation, artifactId, budget, signal, error);
+      }
+    }
+  }
+
+  /** Counts a failed attempt, then waits, or rethrows when the error is final. */
+  async #wait(
+    operation: RetryInfo["operation"],
+    artifactId: string,
+    budget: { attempt: number },
+    signal: AbortSignal | undefined,
+    error: unknown,
+  ): Promise<void> {
+    const attempt = budget.attempt++;
+    const info = { operation, artifactId, attempt: attempt + 1, error };
+    if (
+      signal?.aborted || isFinal(error) || attempt + 1 >= this.#maxRetries ||
+      !this.#retryIf(error, info)
+    ) {
+      signal?.throwIfAborted();
+      throw error;
+    }
+    const delay = this.delay(attempt) * (1 - this.#jitter * this.#random());
+    this.#onRetry?.({ ...info, delay });
+    await this.#sleep(delay * 1000, signal);
+  }
+
+  #combined(signal: AbortSignal | undefined): AbortSignal | undefined {
+    if (signal && this.#signal) return AbortSignal.any([signal, this.#signal]);
+    return signal ?? this.#signal;
+  }
+}
+
+/** Errors that another attempt cannot fix. */
+function isFinal(error: unknown): boolean {
+  return error instanceof ArtifactNotFoundError || error instanceof InvalidArtifactIdError ||
+    error instanceof ArtifactPathEscapeError || error instanceof RangeError ||
+    error instanceof StreamConsumedError ||
+    (error instanceof DOMException && error.name === "AbortError");
+}
+
+/** Raised by `Backoff.write` when a bare stream failed after it was partly read. */
+export class StreamConsumedError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param artifactId The artifact whose write failed.
+   * @param cause The error of the failed attempt.
+   */
+  constructor(artifactId: string, cause: unknown) {
+    super(
+      `Cannot retry the write of artifact "${artifactId}": its stream was already partly read; ` +
+        "pass a stream factory (() => stream) so that each attempt starts over",
+      { cause },
+    );
+    this.name = "StreamConsumedError";
+  }
+}
+
+/**
+ * A bare stream offered to several attempts: each attempt gets a view of it, and a retry is
+ * possible only while no chunk has been read.
+ */
+class ReplayableUntilRead {
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  /** Whether any chunk was read: then no attempt can start over. */
+  read = false;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.getReader();
+  }
+
+  attempt(): ReadableStream<Uint8Array> {
+    return new ReadableStream<Uint8Array>({
+      pull: async (controller) => {
+        const { done, value } = await this.#reader.read();
+        if (done) return controller.close();
+        this.read = true;
+        controller.enqueue(value);
+      },
+      // An attempt that gives up must not cancel the source, or no retry could read it.
+      cancel: () => {},
+    }, { highWaterMark: 0 }); // pull only when the store reads, never ahead
+  }
+
+  cancel(reason: unknown): void {
+    this.#reader.cancel(reason).catch(() => {});
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
