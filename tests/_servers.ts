@@ -31,6 +31,8 @@ export function s3Client(
     requestChecksumCalculation: checksum,
     responseChecksumValidation: checksum,
     maxAttempts: 1,
+    // A connection that stops answering fails instead of hanging the test run.
+    requestHandler: { requestTimeout: 20_000, connectionTimeout: 5_000 },
   });
 }
 
