@@ -245,12 +245,20 @@ export class FaultProxy {
           fromUpstream = new MessageReader(upstream);
         }
         await writeAll(upstream, new TextEncoder().encode(head));
-        await forwardBody(fromClient, upstream, head);
+        // Both directions at once, as a TCP connection: a server may answer (an error) before
+        // it has read the whole request body, and stop reading it.
+        const responding = (async () => {
+          let response = await fromUpstream!.head();
+          while (response !== null && /^HTTP\/1\.1 100/.test(response)) {
+            response = await fromUpstream!.head();
+          }
+          return response;
+        })();
+        const sending = forwardBody(fromClient, upstream, head).then(() => true, () => false);
+        const early = await Promise.race([sending.then(() => false), responding.then(() => true)]);
+        const response = await responding;
+        const bodySent = !early && await sending;
         const resetBefore = roll < p.status500 + p.status503 + p.resetBeforeResponse;
-        let response = await fromUpstream!.head();
-        while (response !== null && /^HTTP\/1\.1 100/.test(response)) {
-          response = await fromUpstream!.head();
-        }
         if (response === null) return;
         if (resetBefore) {
           this.counts.resetBeforeResponse++;
@@ -272,7 +280,8 @@ export class FaultProxy {
             return;
           }
         }
-        if (/^connection:\s*close/im.test(response)) return;
+        // After an early answer the request's framing is lost: close, as servers do.
+        if (!bodySent || /^connection:\s*close/im.test(response)) return;
       }
     } finally {
       this.#drop(client);

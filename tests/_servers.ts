@@ -1,8 +1,13 @@
-// Real servers for the tests, on 127.0.0.1: s3rver (npm) is started here, once per test
-// process, and stopped when it exits; Debian's OpenStack Swift is started by .ci/run, which
-// passes its address in OPTUNA_TEST_SWIFT_S3.
+// Real servers for the tests, on 127.0.0.1: s3rver and the Cloud Storage emulator of
+// firebase-tools (npm) are started here, once per test process, and stopped when it exits;
+// Debian's OpenStack Swift is started by .ci/run, which passes its address in
+// OPTUNA_TEST_SWIFT_S3.
 import { join } from "node:path";
+import { EventEmitter } from "node:events";
+import { fileURLToPath } from "node:url";
 import { S3Client } from "@aws-sdk/client-s3";
+import { Storage } from "@google-cloud/storage";
+import { OAuth2Client } from "google-auth-library";
 import { type Service, service } from "./_env.ts";
 
 /** An S3-compatible server the tests can use. */
@@ -32,7 +37,11 @@ export function s3Client(
     responseChecksumValidation: checksum,
     maxAttempts: 1,
     // A connection that stops answering fails instead of hanging the test run.
-    requestHandler: { requestTimeout: 20_000, connectionTimeout: 5_000 },
+    requestHandler: {
+      requestTimeout: 20_000,
+      connectionTimeout: 5_000,
+      throwOnRequestTimeout: true,
+    },
   });
 }
 
@@ -44,8 +53,13 @@ export function freePort(): number {
   return port;
 }
 
-async function waitForPort(port: number, child: Deno.ChildProcess, what: string) {
-  const deadline = Date.now() + 60_000;
+async function waitForPort(
+  port: number,
+  child: Deno.ChildProcess,
+  what: string,
+  seconds = 60,
+) {
+  const deadline = Date.now() + seconds * 1000;
   while (Date.now() < deadline) {
     try {
       (await Deno.connect({ hostname: "127.0.0.1", port })).close();
@@ -55,7 +69,20 @@ async function waitForPort(port: number, child: Deno.ChildProcess, what: string)
     }
   }
   child.kill();
-  throw new Error(`${what} did not listen on 127.0.0.1:${port} within 60 s`);
+  throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${seconds} s`);
+}
+
+/** Runs `command` in the background until this test process exits. */
+function spawnUntilExit(command: Deno.Command, cleanupDir: string): Deno.ChildProcess {
+  const child = command.spawn();
+  child.unref();
+  globalThis.addEventListener("unload", () => {
+    try {
+      child.kill();
+    } catch { /* already gone */ }
+    Deno.removeSync(cleanupDir, { recursive: true });
+  });
+  return child;
 }
 
 let s3rver: Promise<S3Server> | undefined;
@@ -66,31 +93,27 @@ export function startS3rver(): Promise<S3Server> {
     const dir = await Deno.makeTempDir({ prefix: "s3rver-" });
     const port = freePort();
     const bucket = "optuna-artifacts";
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-all",
-        "npm:s3rver@3.7.1",
-        "-d",
-        join(dir, "data"),
-        "-a",
-        "127.0.0.1",
-        "-p",
-        String(port),
-        "--silent",
-        "--configure-bucket",
-        bucket,
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    child.unref();
-    globalThis.addEventListener("unload", () => {
-      try {
-        child.kill();
-      } catch { /* already gone */ }
-      Deno.removeSync(dir, { recursive: true });
-    });
+    const child = spawnUntilExit(
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-all",
+          "npm:s3rver@3.7.1",
+          "-d",
+          join(dir, "data"),
+          "-a",
+          "127.0.0.1",
+          "-p",
+          String(port),
+          "--silent",
+          "--configure-bucket",
+          bucket,
+        ],
+        stdout: "null",
+        stderr: "null",
+      }),
+      dir,
+    );
     await waitForPort(port, child, "s3rver");
     return {
       name: "s3rver",
@@ -112,4 +135,61 @@ export function swiftS3(): Service & { server?: S3Server } {
     ...found,
     server: { name: "Swift", endpoint, bucket, accessKeyId, secretAccessKey },
   };
+}
+
+/** A Cloud Storage emulator the tests can use. */
+export interface GcsServer {
+  endpoint: string;
+  projectId: string;
+  bucket: string;
+}
+
+let gcsEmulator: Promise<GcsServer> | undefined;
+
+/**
+ * Starts the Cloud Storage emulator of firebase-tools once for this test process, with its
+ * own TMPDIR (it keeps objects in memory and blobs under TMPDIR) and a free port. The first
+ * start downloads firebase-tools into Deno's cache, hence the long wait.
+ */
+export function startGcsEmulator(): Promise<GcsServer> {
+  gcsEmulator ??= (async () => {
+    const dir = await Deno.makeTempDir({ prefix: "gcs-emulator-" });
+    const port = freePort();
+    const child = spawnUntilExit(
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "--allow-all",
+          fileURLToPath(new URL("_gcs_emulator.mjs", import.meta.url)),
+          String(port),
+        ],
+        env: { TMPDIR: dir, NO_COLOR: "1" },
+        stdout: "null",
+        stderr: "null",
+      }),
+      dir,
+    );
+    await waitForPort(port, child, "The Cloud Storage emulator", 900);
+    return {
+      endpoint: `http://127.0.0.1:${port}`,
+      projectId: "demo-optuna-deno",
+      bucket: "optuna",
+    };
+  })();
+  return gcsEmulator;
+}
+
+/** A `Storage` client for the emulator, which takes the bearer token "owner" as admin. */
+export function gcsClient(server: GcsServer): Storage {
+  // The SDK adds a listener per request to shared streams; Node warns past 10 under Deno.
+  EventEmitter.defaultMaxListeners = 100;
+  const authClient = new OAuth2Client();
+  authClient.setCredentials({ access_token: "owner", expiry_date: Date.now() + 24 * 3600e3 });
+  return new Storage({
+    apiEndpoint: server.endpoint,
+    projectId: server.projectId,
+    authClient,
+    useAuthWithCustomEndpoint: true,
+    retryOptions: { autoRetry: false },
+  });
 }
