@@ -144,9 +144,32 @@ export class GCSArtifactStore implements ArtifactStore {
     const file = this.#file(artifactId);
     const { signal } = options;
     signal?.throwIfAborted();
-    const source = Readable.fromWeb(
-      await resolveSource(content) as import("node:stream/web").ReadableStream,
-    );
+    const stream = await resolveSource(content);
+    const reader = stream.getReader();
+    const onAbort = () => reader.cancel(signal?.reason).catch(() => {});
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const first = await reader.read().finally(() => signal?.removeEventListener("abort", onAbort));
+    signal?.throwIfAborted();
+    if (first.done) {
+      // An empty object in one request: a resumable session with no bytes never completes on
+      // some runtimes (Deno 2.5's node:stream).
+      await file.save(new Uint8Array(0), {
+        resumable: false,
+        contentType: options.contentType,
+        metadata: options.contentType ? { contentType: options.contentType } : undefined,
+      });
+      return;
+    }
+    const rest = new ReadableStream<Uint8Array>({
+      start: (controller) => controller.enqueue(first.value),
+      pull: async (controller) => {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    });
+    const source = Readable.fromWeb(rest as import("node:stream/web").ReadableStream);
     const target = file.createWriteStream({
       resumable: true,
       contentType: options.contentType,
