@@ -16,7 +16,8 @@
  */
 import { dirname, join } from "node:path";
 import { BufferedFileWriter } from "./stores/_file_stream.ts";
-import { pumpStream } from "./stores/_stream.ts";
+import type { TransferProgress } from "./progress.ts";
+import { countBytes, pumpStream } from "./stores/_stream.ts";
 import type { ArtifactStore } from "./stores/types.ts";
 
 /** Options of {@linkcode downloadArtifact}. */
@@ -29,6 +30,8 @@ export interface DownloadArtifactOptions {
   filePath: string;
   /** Cancels the download; no file is left behind. */
   signal?: AbortSignal;
+  /** Told how many bytes have been written, after each chunk; `total` when the store can tell. */
+  onProgress?: (progress: TransferProgress) => void;
 }
 
 /**
@@ -53,9 +56,15 @@ export interface DownloadArtifactOptions {
  * @throws {ArtifactNotFoundError} When the artifact does not exist.
  */
 export async function downloadArtifact(options: DownloadArtifactOptions): Promise<void> {
-  const { artifactStore, artifactId, filePath, signal } = options;
+  const { artifactStore, artifactId, filePath, signal, onProgress } = options;
   await ensureFree(filePath, artifactId);
-  const stream = await artifactStore.open(artifactId, { signal });
+  const total = onProgress && artifactStore.stat
+    ? (await artifactStore.stat(artifactId, { signal })).size
+    : undefined;
+  const opened = await artifactStore.open(artifactId, { signal });
+  const stream = onProgress
+    ? countBytes(opened, (loaded) => onProgress({ loaded, total }))
+    : opened;
   const tempPath = join(dirname(filePath), `.optuna-deno-${crypto.randomUUID()}.part`);
   let file: Deno.FsFile;
   try {

@@ -51,5 +51,6 @@ export * from "./meta.ts";
 export * from "./mimetype.ts";
 export * from "./upload.ts";
 export * from "./download.ts";
+export * from "./progress.ts";
 export * from "./remove.ts";
 export * from "./middleware/backoff.ts";

@@ -23,6 +23,8 @@ import { serializeArtifactMeta } from "./meta.ts";
 import { guessMimetype } from "./mimetype.ts";
 import { resolveTarget } from "./_target.ts";
 import { readableFromFile } from "./stores/_file_stream.ts";
+import { countBytes } from "./stores/_stream.ts";
+import type { TransferProgress } from "./progress.ts";
 import type { StudyStorage } from "./storages/types.ts";
 import type { ArtifactStore, StreamSource } from "./stores/types.ts";
 import type { StudyOrTrial } from "./study_or_trial.ts";
@@ -50,6 +52,8 @@ export interface UploadArtifactOptions {
   encoding?: string;
   /** Cancels the upload; nothing is left behind. */
   signal?: AbortSignal;
+  /** Told how many bytes have been sent, after each chunk. */
+  onProgress?: (progress: TransferProgress) => void;
 }
 
 /**
@@ -95,11 +99,15 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     mimetype: options.mimetype || guess.mimetype || DEFAULT_MIME_TYPE,
     encoding: options.encoding || guess.encoding,
   };
-  await artifactStore.write(meta.artifactId, content, {
-    signal,
-    contentLength,
-    contentType: meta.mimetype,
-  });
+  await artifactStore.write(
+    meta.artifactId,
+    withProgress(content, contentLength, options.onProgress),
+    {
+      signal,
+      contentLength,
+      contentType: meta.mimetype,
+    },
+  );
   try {
     signal?.throwIfAborted();
     await target.setSystemAttr(
@@ -112,6 +120,17 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     throw error;
   }
   return meta.artifactId;
+}
+
+function withProgress(
+  content: StreamSource,
+  total: number | undefined,
+  onProgress: UploadArtifactOptions["onProgress"],
+): StreamSource {
+  if (!onProgress) return content;
+  const observe = (stream: ReadableStream<Uint8Array>) =>
+    countBytes(stream, (loaded) => onProgress({ loaded, total }));
+  return typeof content === "function" ? async () => observe(await content()) : observe(content);
 }
 
 interface Source {

@@ -109,14 +109,28 @@ for server in account container object proxy; do
 done
 
 endpoint="http://127.0.0.1:$proxy_port"
-for _ in $(seq 1 100); do
+fail() {
+  echo "swift.sh: $1; logs in $dir/log:" >&2
+  tail -n 20 "$dir"/log/*.log >&2
+  exit 1
+}
+# The proxy takes 10 to 30 s to start on a busy 2-core machine.
+for _ in $(seq 1 600); do
   curl -sf "$endpoint/healthcheck" >/dev/null 2>&1 && break
   sleep 0.2
 done
-# The bucket is a Swift container of the tempauth account.
-headers=$(curl -sf -D - -o /dev/null -H "X-Auth-User: test:tester" -H "X-Auth-Key: testing" \
-  "$endpoint/auth/v1.0")
-token=$(sed -n 's/^X-Auth-Token: \(.*\)\r$/\1/ip' <<<"$headers")
-storage=$(sed -n 's/^X-Storage-Url: \(.*\)\r$/\1/ip' <<<"$headers")
-curl -sf -X PUT -H "X-Auth-Token: $token" "$storage/optuna-artifacts" >/dev/null
-echo "$endpoint optuna-artifacts test:tester testing"
+# The bucket is a Swift container of the tempauth account; the servers behind the proxy may
+# still be starting, so this is retried too.
+for _ in $(seq 1 60); do
+  if headers=$(curl -sf -D - -o /dev/null -H "X-Auth-User: test:tester" \
+    -H "X-Auth-Key: testing" "$endpoint/auth/v1.0"); then
+    token=$(sed -n 's/^X-Auth-Token: \(.*\)\r$/\1/ip' <<<"$headers")
+    storage=$(sed -n 's/^X-Storage-Url: \(.*\)\r$/\1/ip' <<<"$headers")
+    if curl -sf -X PUT -H "X-Auth-Token: $token" "$storage/optuna-artifacts" >/dev/null; then
+      echo "$endpoint optuna-artifacts test:tester testing"
+      exit 0
+    fi
+  fi
+  sleep 1
+done
+fail "Swift did not accept the test account and bucket at $endpoint"

@@ -20,6 +20,7 @@ import {
 } from "../errors.ts";
 import { validateOffset } from "../stores/_artifact_id.ts";
 import type {
+  ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
@@ -253,6 +254,27 @@ export class Backoff implements ArtifactStore {
       { attempt: 0 },
       signal,
       () => this.#store.remove(artifactId, { signal }),
+    );
+  }
+
+  /**
+   * Reads an artifact's size through the wrapped store's `stat`, retrying failures.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   * @throws {TypeError} When the wrapped store has no `stat`.
+   */
+  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+    const store = this.#store;
+    if (!store.stat) throw new TypeError("The wrapped artifact store cannot tell sizes (no stat)");
+    const signal = this.#combined(options.signal);
+    return await this.#retry(
+      "open",
+      artifactId,
+      { attempt: 0 },
+      signal,
+      () => store.stat!(artifactId, { signal }),
     );
   }
 

@@ -37,3 +37,20 @@ export async function pumpStream(
     reader.releaseLock();
   }
 }
+
+/** Passes `stream` through, calling `onBytes` with the running total after each chunk. */
+export function countBytes(
+  stream: ReadableStream<Uint8Array>,
+  onBytes: (loaded: number) => void,
+): ReadableStream<Uint8Array> {
+  let loaded = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        loaded += chunk.length;
+        controller.enqueue(chunk);
+        onBytes(loaded);
+      },
+    }),
+  );
+}

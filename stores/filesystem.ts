@@ -21,6 +21,7 @@ import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { BufferedFileWriter, readableFromFile } from "./_file_stream.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
+  ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
@@ -166,6 +167,26 @@ export class FileSystemArtifactStore implements ArtifactStore {
     } catch (error) {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
+  }
+
+  /**
+   * Reads an artifact file's size.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   * @throws {ArtifactNotFoundError} When no file has that id.
+   */
+  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+    options.signal?.throwIfAborted();
+    const path = await this.#pathOf(artifactId);
+    try {
+      const info = await Deno.stat(path);
+      if (info.isFile) return { size: info.size };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+    throw new ArtifactNotFoundError(artifactId, { location: this.#basePath });
   }
 
   /** Validates the id and returns its path, refusing a symbolic link that leads outside. */

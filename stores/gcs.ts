@@ -20,6 +20,7 @@ import { ArtifactNotFoundError } from "../errors.ts";
 import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "./_stream.ts";
 import type {
+  ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
@@ -185,6 +186,25 @@ export class GCSArtifactStore implements ArtifactStore {
     if (signal?.aborted) {
       await this.remove(artifactId).catch(() => {});
       signal.throwIfAborted();
+    }
+  }
+
+  /**
+   * Reads an object's size from its metadata.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   * @throws {ArtifactNotFoundError} When the object does not exist.
+   */
+  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+    const file = this.#file(artifactId);
+    options.signal?.throwIfAborted();
+    try {
+      const [metadata] = await file.getMetadata();
+      return { size: Number(metadata.size ?? 0) };
+    } catch (error) {
+      throw this.#notFound(error, artifactId) ?? error;
     }
   }
 

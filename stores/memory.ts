@@ -16,6 +16,7 @@ import { ArtifactNotFoundError } from "../errors.ts";
 import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
+  ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
@@ -93,6 +94,21 @@ export class InMemoryArtifactStore implements ArtifactStore {
       position += chunk.length;
     }
     this.#artifacts.set(artifactId, data);
+  }
+
+  /**
+   * Reads an artifact's size.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   * @throws {ArtifactNotFoundError} When no artifact has that id.
+   */
+  stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+    return this.open(artifactId, options).then((stream) => {
+      stream.cancel();
+      return { size: this.#artifacts.get(artifactId)!.length };
+    });
   }
 
   /**

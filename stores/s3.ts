@@ -32,6 +32,7 @@ import { ArtifactNotFoundError } from "../errors.ts";
 import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "./_stream.ts";
 import type {
+  ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
@@ -254,6 +255,27 @@ export class S3ArtifactStore implements ArtifactStore {
         UploadId: created.UploadId,
       }),
     ).catch(() => {}); // NoSuchUpload: lib-storage aborted it already
+  }
+
+  /**
+   * Reads an object's size with a HEAD request.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   * @throws {ArtifactNotFoundError} When the object does not exist.
+   */
+  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+    const key = this.#key(artifactId);
+    try {
+      const head = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
+        { abortSignal: options.signal },
+      );
+      return { size: head.ContentLength ?? 0 };
+    } catch (error) {
+      throw this.#notFound(error, artifactId) ?? error;
+    }
   }
 
   /**

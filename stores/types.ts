@@ -79,4 +79,19 @@ export interface ArtifactStore {
    * @param options A signal.
    */
   remove(artifactId: string, options?: RemoveOptions): Promise<void>;
+  /**
+   * Reads an artifact's size, where the store can tell cheaply (optional; beyond Optuna's
+   * protocol). Progress reports use it for their total.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The size in bytes.
+   */
+  stat?(artifactId: string, options?: RemoveOptions): Promise<ArtifactStat>;
+}
+
+/** What {@linkcode ArtifactStore.stat} tells of an artifact. */
+export interface ArtifactStat {
+  /** The size in bytes. */
+  size: number;
 }

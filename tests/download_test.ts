@@ -114,3 +114,21 @@ Deno.test("downloadArtifact() that fails while streaming leaves no file behind",
     assert.deepEqual(await Array.fromAsync(Deno.readDir(dir)), []);
   });
 });
+
+Deno.test("downloadArtifact() reports progress up to the size the store tells", async () => {
+  await withTempDir(async (dir) => {
+    const artifactStore = new FileSystemArtifactStore(dir);
+    const bytes = pseudoRandomBytes(2_500_000);
+    await artifactStore.write("a1", () => chunked(bytes));
+    const seen: Array<{ loaded: number; total?: number }> = [];
+    await downloadArtifact({
+      artifactStore,
+      artifactId: "a1",
+      filePath: join(dir, "out"),
+      onProgress: (p) => seen.push(p),
+    });
+    assert.ok(seen.length >= 3);
+    assert.deepEqual(seen.at(-1), { loaded: 2_500_000, total: 2_500_000 });
+    assert.ok(seen.every((p, i) => i === 0 || p.loaded > seen[i - 1].loaded));
+  });
+});

@@ -258,3 +258,18 @@ Deno.test("uploadArtifact() of a directory path is refused", async () => {
 Deno.test("ids read back through the store are validated: InvalidArtifactIdError", async () => {
   await assert.rejects(new InMemoryArtifactStore().open("../etc"), InvalidArtifactIdError);
 });
+
+Deno.test("uploadArtifact() reports progress, starting over on each retry of a factory", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeFile(join(dir, "big.bin"), pseudoRandomBytes(3_000_000));
+    const seen: Array<{ loaded: number; total?: number }> = [];
+    await uploadArtifact({
+      artifactStore: new InMemoryArtifactStore(),
+      studyOrTrial: await createStudy(),
+      filePath: join(dir, "big.bin"),
+      onProgress: (p) => seen.push(p),
+    });
+    assert.equal(seen.length, 3); // 1 MiB reads
+    assert.deepEqual(seen.at(-1), { loaded: 3_000_000, total: 3_000_000 });
+  });
+});

@@ -84,6 +84,13 @@ export function storeConformance(fixture: StoreFixture): void {
     assert.deepEqual(await readAll(await store.open("factory")), new Uint8Array([1, 2, 3]));
   });
 
+  test("stat() tells the size, and a missing id is ArtifactNotFoundError", async (store) => {
+    assert.ok(store.stat, "every store of this module has stat()");
+    await store.write("sized", () => chunked(pseudoRandomBytes(123_457)));
+    assert.deepEqual(await store.stat("sized"), { size: 123_457 });
+    await assert.rejects(store.stat("missing-sized"), ArtifactNotFoundError);
+  });
+
   test("open() honours offset, including offset = size", async (store) => {
     const bytes = pseudoRandomBytes(300_000, 3);
     await store.write("offset", () => chunked(bytes));
