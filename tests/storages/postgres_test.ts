@@ -1,6 +1,7 @@
 // PostgresStorage against a real PostgreSQL, on schemas that Python Optuna created.
 import assert from "node:assert/strict";
 import postgres from "postgres";
+import { withDatabase } from "../_postgres.ts";
 import { StorageFormatError, UpdateFinishedTrialError } from "../../errors.ts";
 import { PostgresStorage } from "../../storages/postgres.ts";
 import { createStudy } from "../../study.ts";
@@ -10,32 +11,11 @@ const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const python = optunaPython();
 const ignore = base.ignore || python.ignore;
 
-/** Runs `fn` on a fresh database; with `schema`, Python Optuna creates its tables first. */
-async function withDatabase(schema: boolean, fn: (url: string) => Promise<void>) {
-  const admin = postgres(base.value, { max: 1, onnotice: () => {} });
-  const name = `optuna_test_${crypto.randomUUID().replaceAll("-", "")}`;
-  await admin.unsafe(`CREATE DATABASE ${name}`);
-  const url = new URL(base.value);
-  url.pathname = `/${name}`;
-  try {
-    if (schema) {
-      const { code, stderr } = await new Deno.Command(python.value, {
-        args: ["-c", "import optuna, sys; optuna.storages.RDBStorage(sys.argv[1])", url.href],
-      }).output();
-      assert.equal(code, 0, new TextDecoder().decode(stderr));
-    }
-    await fn(url.href);
-  } finally {
-    await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
-
 Deno.test({
   name: "PostgresStorage numbers trials created at once by several connections without gaps",
   ignore,
   async fn() {
-    await withDatabase(true, async (url) => {
+    await withDatabase(base.value, python.value, true, async (url) => {
       const storages = [0, 1, 2].map(() => new PostgresStorage(url));
       try {
         const study = await createStudy({ storage: storages[0], studyName: "race" });
@@ -61,7 +41,7 @@ Deno.test({
   name: "PostgresStorage refuses a trial another connection finished, and writes nothing",
   ignore,
   async fn() {
-    await withDatabase(true, async (url) => {
+    await withDatabase(base.value, python.value, true, async (url) => {
       const [a, b] = [new PostgresStorage(url), new PostgresStorage(url)];
       try {
         const studyId = await a.createNewStudy({ studyName: "s" });
@@ -86,7 +66,7 @@ Deno.test({
   name: "PostgresStorage refuses an unknown schema revision and a database without the schema",
   ignore,
   async fn() {
-    await withDatabase(true, async (url) => {
+    await withDatabase(base.value, python.value, true, async (url) => {
       const sql = postgres(url, { max: 1, onnotice: () => {} });
       await sql`UPDATE alembic_version SET version_num = 'v2.6.0.a'`;
       await sql.end();
@@ -102,7 +82,7 @@ Deno.test({
         await storage.close();
       }
     });
-    await withDatabase(false, async (url) => {
+    await withDatabase(base.value, python.value, false, async (url) => {
       const storage = new PostgresStorage(url);
       try {
         await assert.rejects(storage.getAllStudies(), /no Optuna schema/);

@@ -1,0 +1,111 @@
+/**
+ * A Deno Deploy worker that saves request bodies as Optuna artifacts, with no local disk:
+ * `POST /studies/:study/trials/:number/artifacts?filename=NAME` streams the body into S3
+ * (wrapped in `Backoff`) and records it in a PostgreSQL Optuna storage; `GET` on the same path
+ * lists the trial's artifacts as JSON. A finished trial is 409, a missing study or trial 404, a
+ * missing file name 400.
+ *
+ * Configuration (environment): `OPTUNA_STORAGE` (a `postgresql://` URL), `OPTUNA_S3_BUCKET`,
+ * `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and for an S3-compatible server
+ * `AWS_ENDPOINT_URL` (path-style addressing is used then). `PORT` (default 8000).
+ *
+ * Run: `deno run --allow-net --allow-env --allow-sys examples/deploy_worker.ts`
+ *
+ * @module
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import {
+  Backoff,
+  getAllArtifactMeta,
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+  uploadArtifact,
+} from "../mod.ts";
+import type { ArtifactStore, StudyStorage } from "../mod.ts";
+import { PostgresStorage } from "../storages/postgres.ts";
+import { S3ArtifactStore } from "../stores/s3.ts";
+
+const ROUTE = new URLPattern({ pathname: "/studies/:study/trials/:number/artifacts" });
+
+/** What the handler needs: where metadata and bytes go. */
+export interface WorkerDeps {
+  storage: StudyStorage;
+  artifactStore: ArtifactStore;
+}
+
+function json(body: unknown, status = 200): Response {
+  return Response.json(body, { status });
+}
+
+/** Builds the request handler. */
+export function createHandler({ storage, artifactStore }: WorkerDeps) {
+  return async (request: Request): Promise<Response> => {
+    const match = ROUTE.exec(request.url);
+    if (!match) {
+      return json({ error: "Not found: use /studies/:study/trials/:number/artifacts" }, 404);
+    }
+    const { study, number } = match.pathname.groups as { study: string; number: string };
+    try {
+      const studyId = await storage.getStudyIdFromName(decodeURIComponent(study));
+      if (!/^\d+$/.test(number)) return json({ error: `Invalid trial number "${number}"` }, 400);
+      const trialId = await storage.getTrialIdFromStudyIdTrialNumber(studyId, Number(number));
+      if (request.method === "GET") {
+        const metas = await getAllArtifactMeta({ trialId, storage });
+        return json(metas.map((m) => ({
+          artifact_id: m.artifactId,
+          filename: m.filename,
+          mimetype: m.mimetype,
+          encoding: m.encoding,
+        })));
+      }
+      if (request.method !== "POST") return json({ error: "Use GET or POST" }, 405);
+      const filename = new URL(request.url).searchParams.get("filename");
+      if (!filename) return json({ error: "Give the file name: ?filename=NAME" }, 400);
+      if (!request.body) return json({ error: "The request has no body" }, 400);
+      const artifactId = await uploadArtifact({
+        artifactStore,
+        studyOrTrial: { trialId, storage },
+        body: request.body,
+        filename,
+        signal: request.signal,
+      });
+      return json({ artifact_id: artifactId, filename }, 201);
+    } catch (error) {
+      if (error instanceof StudyNotFoundError || error instanceof TrialNotFoundError) {
+        return json({ error: error.message }, 404);
+      }
+      if (error instanceof UpdateFinishedTrialError) return json({ error: error.message }, 409);
+      console.error(error);
+      return json({ error: "Internal error" }, 500);
+    }
+  };
+}
+
+if (import.meta.main) {
+  const env = (name: string) => {
+    const value = Deno.env.get(name);
+    if (!value) throw new Error(`Set ${name}`);
+    return value;
+  };
+  const endpoint = Deno.env.get("AWS_ENDPOINT_URL");
+  const client = new S3Client({
+    region: Deno.env.get("AWS_REGION") ?? "us-east-1",
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+    credentials: {
+      accessKeyId: env("AWS_ACCESS_KEY_ID"),
+      secretAccessKey: env("AWS_SECRET_ACCESS_KEY"),
+    },
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+  const handler = createHandler({
+    storage: new PostgresStorage(env("OPTUNA_STORAGE")),
+    artifactStore: new Backoff(new S3ArtifactStore(env("OPTUNA_S3_BUCKET"), { client })),
+  });
+  Deno.serve({
+    port: Number(Deno.env.get("PORT") ?? 8000),
+    hostname: Deno.env.get("HOST") ?? "0.0.0.0",
+    onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}/`),
+  }, handler);
+}

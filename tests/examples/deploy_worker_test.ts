@@ -1,0 +1,132 @@
+// The Deploy worker as a subprocess with network, env and sys permissions only (no file
+// access, as on Deno Deploy), against s3rver and PostgreSQL.
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { optunaPython, service } from "../_env.ts";
+import { pseudoRandomBytes, sha256Stream, withTempDir } from "../_helpers.ts";
+import { withDatabase } from "../_postgres.ts";
+import { freePort, s3Client, startS3rver } from "../_servers.ts";
+
+const WORKER = fileURLToPath(new URL("../../examples/deploy_worker.ts", import.meta.url));
+const SIDE = fileURLToPath(new URL("../interop/_optuna_side.py", import.meta.url));
+const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
+const python = optunaPython();
+const MiB = 1024 * 1024;
+
+/** A 100 MiB body made on the fly, hashed as it is sent. */
+function body(hash: ReturnType<typeof createHash>, mib: number) {
+  let sent = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === mib) return controller.close();
+      const chunk = pseudoRandomBytes(MiB, ++sent);
+      hash.update(chunk);
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "The Deploy worker streams a 100 MiB request body into S3 and PostgreSQL, and answers 201/200/400/404/409",
+  ignore: base.ignore || python.ignore,
+  async fn() {
+    const s3 = await startS3rver();
+    await withDatabase(base.value, python.value, true, async (url) => {
+      await withTempDir(async (dir) => {
+        await Deno.mkdir(join(dir, "py-artifacts"));
+        const py = await new Deno.Command(python.value, {
+          args: [SIDE, "create", url, "deploy", join(dir, "py-artifacts")],
+        }).output();
+        assert.equal(py.code, 0, new TextDecoder().decode(py.stderr));
+      });
+      const port = freePort();
+      const worker = new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-sys", WORKER],
+        env: {
+          PORT: String(port),
+          HOST: "127.0.0.1",
+          OPTUNA_STORAGE: url,
+          OPTUNA_S3_BUCKET: s3.bucket,
+          AWS_ENDPOINT_URL: s3.endpoint,
+          AWS_REGION: "us-east-1",
+          AWS_ACCESS_KEY_ID: s3.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const client = s3Client(s3);
+      try {
+        const reader = worker.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        const { value } = await reader.read(); // "listening on ..."
+        assert.match(value ?? "", /listening on http:\/\/127\.0\.0\.1/);
+        reader.releaseLock();
+        const at = (path: string) => `http://127.0.0.1:${port}${path}`;
+
+        const hash = createHash("sha256");
+        const started = performance.now();
+        const post = await fetch(at("/studies/deploy/trials/0/artifacts?filename=weights.bin"), {
+          method: "POST",
+          body: body(hash, 100),
+        });
+        assert.equal(post.status, 201, await post.clone().text());
+        const created = await post.json();
+        const seconds = (performance.now() - started) / 1000;
+        const status = await Deno.readTextFile(`/proc/${worker.pid}/status`);
+        const peakMiB = Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+        console.log(
+          `Deploy worker: 100 MiB streamed in ${seconds.toFixed(1)} s; worker peak RSS ` +
+            `${peakMiB.toFixed(0)} MiB`,
+        );
+
+        const object = await client.send(
+          new GetObjectCommand({ Bucket: s3.bucket, Key: created.artifact_id }),
+        );
+        assert.equal(
+          await sha256Stream(object.Body!.transformToWebStream()),
+          hash.digest("hex"),
+        );
+
+        const list = await fetch(at("/studies/deploy/trials/0/artifacts"));
+        assert.equal(list.status, 200);
+        const metas = await list.json();
+        assert.deepEqual(
+          metas.find((m: { artifact_id: string }) => m.artifact_id === created.artifact_id),
+          {
+            artifact_id: created.artifact_id,
+            filename: "weights.bin",
+            mimetype: "application/octet-stream",
+            encoding: null,
+          },
+        );
+
+        const cases: Array<[string, string, number]> = [
+          ["POST", "/studies/deploy/trials/1/artifacts?filename=late.txt", 409], // COMPLETE
+          ["POST", "/studies/deploy/trials/0/artifacts", 400], // no filename
+          ["POST", "/studies/nope/trials/0/artifacts?filename=x", 404],
+          ["GET", "/studies/deploy/trials/9/artifacts", 404],
+        ];
+        for (const [method, path, expected] of cases) {
+          const response = await fetch(at(path), {
+            method,
+            body: method === "POST" ? "some bytes" : undefined,
+          });
+          assert.equal(response.status, expected, `${method} ${path}`);
+          assert.ok((await response.json()).error);
+        }
+        const complete = await (await fetch(at("/studies/deploy/trials/1/artifacts"))).json();
+        assert.deepEqual(complete, []);
+      } finally {
+        client.destroy();
+        worker.kill();
+        await worker.status;
+        await worker.stdout.cancel().catch(() => {});
+        await worker.stderr.cancel();
+      }
+    });
+  },
+});
