@@ -37,3 +37,12 @@ export function validateOffset(offset: number | undefined): number {
   }
   return offset;
 }
+
+/** Throws a `RangeError` when `offset` lies past the end of an artifact of `size` bytes. */
+export function checkOffsetWithin(artifactId: string, offset: number, size: number): void {
+  if (offset > size) {
+    throw new RangeError(
+      `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${size} bytes`,
+    );
+  }
+}

@@ -17,7 +17,7 @@
  */
 import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../errors.ts";
-import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { BufferedFileWriter, readableFromFile } from "./_file_stream.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
@@ -94,11 +94,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     try {
       const info = await file.stat();
       if (!info.isFile) throw new ArtifactNotFoundError(artifactId, { location: this.#basePath });
-      if (offset > info.size) {
-        throw new RangeError(
-          `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${info.size} bytes`,
-        );
-      }
+      checkOffsetWithin(artifactId, offset, info.size);
       if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
       options.signal?.throwIfAborted();
     } catch (error) {

@@ -17,7 +17,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type File, Storage } from "@google-cloud/storage";
 import { ArtifactNotFoundError } from "../errors.ts";
-import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "./_stream.ts";
 import type {
   ArtifactStat,
@@ -114,11 +114,7 @@ export class GCSArtifactStore implements ArtifactStore {
     } catch (error) {
       throw this.#notFound(error, artifactId) ?? error;
     }
-    if (offset > size) {
-      throw new RangeError(
-        `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${size} bytes`,
-      );
-    }
+    checkOffsetWithin(artifactId, offset, size);
     options.signal?.throwIfAborted();
     if (offset === size) return ReadableStream.from<Uint8Array>([]);
     // Pinned to the generation just checked, so an overwrite meanwhile cannot mix two versions.

@@ -13,7 +13,7 @@
  * @module
  */
 import { ArtifactNotFoundError } from "../errors.ts";
-import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
   ArtifactStat,
@@ -56,11 +56,7 @@ export class InMemoryArtifactStore implements ArtifactStore {
       options.signal?.throwIfAborted();
       const data = this.#artifacts.get(artifactId);
       if (data === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
-      if (offset > data.length) {
-        throw new RangeError(
-          `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${data.length} bytes`,
-        );
-      }
+      checkOffsetWithin(artifactId, offset, data.length);
       return Promise.resolve(readableFromBytes(data, offset, options.signal));
     } catch (error) {
       return Promise.reject(error);

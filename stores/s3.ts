@@ -29,7 +29,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { ArtifactNotFoundError } from "../errors.ts";
-import { validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "./_stream.ts";
 import type {
   ArtifactStat,
@@ -324,11 +324,7 @@ export class S3ArtifactStore implements ArtifactStore {
     } catch (error) {
       throw this.#notFound(error, artifactId) ?? error;
     }
-    if (offset > size) {
-      throw new RangeError(
-        `Cannot open artifact "${artifactId}" at offset ${offset}: it has ${size} bytes`,
-      );
-    }
+    checkOffsetWithin(artifactId, offset, size);
     return ReadableStream.from<Uint8Array>([]);
   }
 }
