@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { pythonJsonDumps } from "../_python_json.ts";
 import { serializeArtifactMeta } from "../meta.ts";
+import { measure, printTable } from "./_util.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -68,20 +69,14 @@ try {
       `${size.toFixed(1)} MiB; then +${extra.length} lines (Deno ${Deno.version.deno})\n`,
   );
 
-  const measure = async (cmd: string, args: string[]) => {
+  const run = async (cmd: string, args: string[]) => {
     const path = join(work, `run-${crypto.randomUUID()}.log`);
     await Deno.copyFile(journal, path);
-    const timeFile = join(work, "time.txt");
-    const out = await new Deno.Command("/usr/bin/time", {
-      args: ["-f", "%M", "-o", timeFile, cmd, ...args, path, extraPath],
-    }).output();
-    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-    const result = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
-    result.rssMiB = Number(await Deno.readTextFile(timeFile)) / 1024;
-    if (result.cold !== 2 * trials || result.warm !== 2 * trials + 50) {
-      throw new Error(`${cmd} listed ${result.cold} then ${result.warm} artifacts`);
+    const { json, rssMiB } = await measure(work, cmd, [...args, path, extraPath]);
+    if (json.cold !== 2 * trials || json.warm !== 2 * trials + 50) {
+      throw new Error(`${cmd} listed ${json.cold} then ${json.warm} artifacts`);
     }
-    return result;
+    return { ...json, rssMiB };
   };
 
   const rows = [[
@@ -101,7 +96,7 @@ try {
     ]);
   add(
     "optuna-deno JournalFileStorage",
-    await measure(Deno.execPath(), [
+    await run(Deno.execPath(), [
       "run",
       "--allow-read",
       "--allow-write",
@@ -120,15 +115,12 @@ try {
     ).trim();
     add(
       `Python Optuna ${version} JournalStorage`,
-      await measure(values.python!, [here("_optuna_journal_meta.py")]),
+      await run(values.python!, [here("_optuna_journal_meta.py")]),
     );
   } else {
     console.log(`(${values.python} has no optuna.artifacts: Python baseline skipped)\n`);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) {
-    console.log(r.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  "));
-  }
+  printTable(rows);
 } finally {
   await Deno.remove(work, { recursive: true });
 }

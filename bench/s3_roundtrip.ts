@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { type S3Server, startS3rver, swiftS3 } from "../tests/_servers.ts";
+import { measure, printTable, sameBytes, writeRandomFile } from "./_util.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -24,34 +25,9 @@ const sizeMiB = Number(values["size-mib"]);
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const work = await Deno.makeTempDir({ prefix: "optuna-deno-s3-bench-" });
 
-async function measure(cmd: string, args: string[]) {
-  const timeFile = join(work, "time.txt");
-  const out = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%e %M", "-o", timeFile, cmd, ...args],
-    env: { DENO_NO_UPDATE_CHECK: "1" },
-  }).output();
-  if (out.code !== 0) throw new Error(`${cmd}: ${new TextDecoder().decode(out.stderr)}`);
-  const [, rssKiB] = (await Deno.readTextFile(timeFile)).trim().split(" ").map(Number);
-  const times = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
-  return { ...times, rssMiB: rssKiB / 1024 };
-}
-
-async function same(a: string, b: string) {
-  return (await new Deno.Command("cmp", { args: ["-s", a, b] }).output()).code === 0;
-}
-
 try {
   const source = join(work, "source.bin");
-  const file = await Deno.open(source, { write: true, create: true });
-  const block = new Uint8Array(8 * 1024 * 1024);
-  for (let i = 0; i < sizeMiB / 8; i++) {
-    for (let j = 0; j < block.length; j += 65536) {
-      crypto.getRandomValues(block.subarray(j, j + 65536));
-    }
-    await file.write(block);
-  }
-  file.close();
-
+  await writeRandomFile(source, sizeMiB);
   const servers: S3Server[] = [await startS3rver()];
   const swift = swiftS3();
   if (swift.server) servers.push(swift.server);
@@ -75,8 +51,10 @@ try {
     }
     for (const [what, cmd, prefix] of contenders) {
       const target = join(work, `out-${crypto.randomUUID()}`);
-      const r = await measure(cmd, [...prefix, ...args, source, target]);
-      if (!await same(source, target)) throw new Error(`${what} on ${server.name}: bytes differ`);
+      const { json: r, rssMiB } = await measure(work, cmd, [...prefix, ...args, source, target]);
+      if (!await sameBytes(source, target)) {
+        throw new Error(`${what} on ${server.name}: bytes differ`);
+      }
       await Deno.remove(target);
       rows.push([
         server.name,
@@ -84,14 +62,11 @@ try {
         r.upload.toFixed(2),
         r.download.toFixed(2),
         ((2 * sizeMiB) / (r.upload + r.download)).toFixed(0),
-        r.rssMiB.toFixed(0),
+        rssMiB.toFixed(0),
       ]);
     }
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) {
-    console.log(r.map((c, i) => i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  "));
-  }
+  printTable(rows, 2);
   console.log("\nEvery download byte-identical to the source (cmp).");
 } finally {
   await Deno.remove(work, { recursive: true });

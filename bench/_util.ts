@@ -1,0 +1,63 @@
+// Shared pieces of the benchmark scripts: test files, measured child processes, tables.
+import { join } from "node:path";
+
+/** Writes `sizeMiB` MiB of incompressible bytes to `path`, 8 MiB blocks that all differ. */
+export async function writeRandomFile(path: string, sizeMiB: number): Promise<void> {
+  const file = await Deno.open(path, { write: true, create: true, truncate: true });
+  try {
+    const block = new Uint8Array(8 * 1024 * 1024);
+    for (let i = 0; i < sizeMiB / 8; i++) {
+      for (let j = 0; j < block.length; j += 65536) {
+        crypto.getRandomValues(block.subarray(j, j + 65536));
+      }
+      await file.write(block);
+    }
+  } finally {
+    file.close();
+  }
+}
+
+/** What one measured process did: wall seconds, peak RSS and its last JSON line, if any. */
+export interface Measured {
+  wall: number;
+  rssMiB: number;
+  stdout: string;
+  // deno-lint-ignore no-explicit-any
+  json: any;
+}
+
+/** Runs a command under GNU time (`/usr/bin/time`): wall time and peak RSS of the process. */
+export async function measure(workDir: string, cmd: string, args: string[]): Promise<Measured> {
+  const timeFile = join(workDir, `time-${crypto.randomUUID()}.txt`);
+  const { code, stdout, stderr } = await new Deno.Command("/usr/bin/time", {
+    args: ["-f", "%e %M", "-o", timeFile, cmd, ...args],
+    env: { DENO_NO_UPDATE_CHECK: "1" },
+  }).output();
+  if (code !== 0) throw new Error(`${cmd} failed: ${new TextDecoder().decode(stderr)}`);
+  const [wall, rssKiB] = (await Deno.readTextFile(timeFile)).trim().split(" ").map(Number);
+  await Deno.remove(timeFile);
+  const text = new TextDecoder().decode(stdout);
+  const last = text.trim().split("\n").at(-1) ?? "";
+  return {
+    wall,
+    rssMiB: rssKiB / 1024,
+    stdout: text,
+    json: last.startsWith("{") ? JSON.parse(last) : undefined,
+  };
+}
+
+/** Whether two files hold the same bytes (`cmp`). */
+export async function sameBytes(a: string, b: string): Promise<boolean> {
+  return (await new Deno.Command("cmp", { args: ["-s", a, b] }).output()).code === 0;
+}
+
+/** Prints rows as a table: the first `textColumns` columns left-aligned, numbers right-aligned. */
+export function printTable(rows: string[][], textColumns = 1): void {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) {
+    console.log(
+      row.map((cell, i) => i < textColumns ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))
+        .join("  "),
+    );
+  }
+}
