@@ -15,6 +15,8 @@ const SIDE = fileURLToPath(new URL("../interop/_optuna_side.py", import.meta.url
 const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const python = optunaPython();
 const MiB = 1024 * 1024;
+// Started when the module loads, outside any test (see tests/stores/s3_test.ts).
+const s3rver = await startS3rver();
 
 /** A 100 MiB body made on the fly, hashed as it is sent. */
 function body(hash: ReturnType<typeof createHash>, mib: number) {
@@ -34,7 +36,7 @@ Deno.test({
     "The Deploy worker streams a 100 MiB request body into S3 and PostgreSQL, and answers 201/200/400/404/409",
   ignore: base.ignore || python.ignore,
   async fn() {
-    const s3 = await startS3rver();
+    const s3 = s3rver;
     await withDatabase(base.value, python.value, true, async (url) => {
       await withTempDir(async (dir) => {
         await Deno.mkdir(join(dir, "py-artifacts"));

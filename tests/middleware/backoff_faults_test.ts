@@ -10,6 +10,8 @@ import { FaultProxy } from "../_fault_proxy.ts";
 import { s3Client, startS3rver } from "../_servers.ts";
 
 const MiB = 1024 * 1024;
+// Started when the module loads, outside any test (see tests/stores/s3_test.ts).
+const s3rver = await startS3rver();
 const PLAN = {
   status500: 0.03,
   status503: 0.04,
@@ -57,7 +59,7 @@ Deno.test({
   name:
     "Backoff(S3ArtifactStore) survives injected faults: 100 uploads and 100 downloads, byte-exact",
   async fn() {
-    const server = await startS3rver();
+    const server = s3rver;
     const proxy = FaultProxy.start(Number(new URL(server.endpoint).port), PLAN);
     // The SDK's own retries are off (maxAttempts 1): Backoff alone recovers.
     const client = s3Client({ ...server, endpoint: proxy.endpoint });
@@ -99,7 +101,7 @@ Deno.test({
 Deno.test({
   name: "Without Backoff the same faults make uploads and downloads fail (the test above can fail)",
   async fn() {
-    const server = await startS3rver();
+    const server = s3rver;
     const proxy = FaultProxy.start(Number(new URL(server.endpoint).port), PLAN);
     const client = s3Client({ ...server, endpoint: proxy.endpoint });
     try {

@@ -5,6 +5,9 @@ import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts
 import { gcsClient, startGcsEmulator } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
 
+// Started when the module loads, outside any test (see tests/stores/s3_test.ts).
+const emulator = await startGcsEmulator();
+
 // The SDK's keep-alive sockets and timers outlive a test; they are closed with the process.
 const testOptions = { sanitizeOps: false, sanitizeResources: false };
 
@@ -12,16 +15,14 @@ storeConformance({
   name: "GCSArtifactStore on the Cloud Storage emulator",
   sizes: [0, 1, 1024 * 1024 + 7, 8 * 1024 * 1024 + 1, 64 * 1024 * 1024],
   testOptions,
-  async setup() {
-    const server = await startGcsEmulator();
-    return {
-      store: new GCSArtifactStore(server.bucket, {
-        client: gcsClient(server),
+  setup: () =>
+    Promise.resolve({
+      store: new GCSArtifactStore(emulator.bucket, {
+        client: gcsClient(emulator),
         keyPrefix: `conformance/${crypto.randomUUID()}/`,
       }),
       dispose: () => Promise.resolve(),
-    };
-  },
+    }),
 });
 
 Deno.test({
@@ -29,7 +30,7 @@ Deno.test({
     "GCSArtifactStore names objects by artifact id (Optuna's layout) and records the content type",
   ...testOptions,
   async fn() {
-    const server = await startGcsEmulator();
+    const server = emulator;
     const client = gcsClient(server);
     const id = crypto.randomUUID();
     const bytes = pseudoRandomBytes(100_000, 5);
@@ -48,7 +49,7 @@ Deno.test({
   name: "GCSArtifactStore reads a generation consistently while it is overwritten",
   ...testOptions,
   async fn() {
-    const server = await startGcsEmulator();
+    const server = emulator;
     const store = new GCSArtifactStore(server.bucket, { client: gcsClient(server) });
     const id = crypto.randomUUID();
     const first = pseudoRandomBytes(3 * 1024 * 1024, 1);

@@ -12,6 +12,9 @@ import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts
 import { s3Client, type S3Server, startS3rver, swiftS3 } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
 
+// Servers start when the module loads, outside any test, so the leak sanitizers of older
+// Deno versions do not count them against the first test.
+const s3rver = await startS3rver();
 const swift = swiftS3();
 interface Target {
   label: string;
@@ -22,7 +25,13 @@ interface Target {
   longIdBytes?: number;
 }
 const servers: Target[] = [
-  { label: "s3rver", get: startS3rver, ignore: false, multipartListing: false, longIdBytes: 180 },
+  {
+    label: "s3rver",
+    get: () => Promise.resolve(s3rver),
+    ignore: false,
+    multipartListing: false,
+    longIdBytes: 180,
+  },
   {
     label: "Swift",
     get: () => Promise.resolve(swift.server!),
