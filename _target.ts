@@ -12,10 +12,11 @@ export interface AttrTarget {
   description: string;
   getSystemAttrs(): Promise<Record<string, JsonValue>>;
   setSystemAttr(key: string, value: JsonValue): Promise<void>;
-  /** Rejects unless the study exists, or the trial exists and is RUNNING or WAITING. */
-  ensureWritable(): Promise<void>;
-  /** The trial's study id, for optuna-dashboard's study-level tombstone; undefined for a study. */
-  trialStudyId(): Promise<number | undefined>;
+  /**
+   * Rejects unless the study exists, or the trial exists and is RUNNING or WAITING; resolves to
+   * the trial's study id (for optuna-dashboard's study-level tombstone), undefined for a study.
+   */
+  ensureWritable(): Promise<number | undefined>;
 }
 
 export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage): AttrTarget {
@@ -38,8 +39,8 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
       async ensureWritable() {
         const trial = await s.getTrial(trialId);
         if (isFinished(trial.state)) throw new UpdateFinishedTrialError(trialId, trial.state);
+        return trial.studyId;
       },
-      trialStudyId: async () => (await s.getTrial(trialId)).studyId,
     };
   }
   const studyId = studyOrTrial.studyId;
@@ -50,7 +51,7 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
     setSystemAttr: (key, value) => s.setStudySystemAttr(studyId, key, value),
     async ensureWritable() {
       await s.getStudy(studyId);
+      return undefined;
     },
-    trialStudyId: () => Promise.resolve(undefined),
   };
 }

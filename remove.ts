@@ -67,14 +67,13 @@ export interface RemoveArtifactOptions {
 export async function removeArtifact(options: RemoveArtifactOptions): Promise<void> {
   const { artifactStore, artifactId, signal } = options;
   const target = resolveTarget(options.studyOrTrial, options.storage);
-  await target.ensureWritable();
+  const studyId = await target.ensureWritable();
   const key = ARTIFACTS_ATTR_PREFIX + artifactId;
   const attrs = await target.getSystemAttrs();
   if (!Object.hasOwn(attrs, key) || parseArtifactMeta(attrs[key]) === null) {
     throw new ArtifactNotFoundError(artifactId, { location: target.description });
   }
   signal?.throwIfAborted();
-  const studyId = await target.trialStudyId();
   if (studyId !== undefined) {
     await target.storage.setStudySystemAttr(
       studyId,

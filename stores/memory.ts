@@ -131,18 +131,24 @@ function readableFromBytes(
   signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   let position = offset;
+  let onAbort = () => {};
   return new ReadableStream<Uint8Array>({
     start(controller) {
-      signal?.addEventListener("abort", () => controller.error(signal.reason), { once: true });
+      onAbort = () => controller.error(signal?.reason);
+      signal?.addEventListener("abort", onAbort, { once: true });
     },
     pull(controller) {
       if (position >= data.length) {
+        signal?.removeEventListener("abort", onAbort);
         controller.close();
         return;
       }
       const end = Math.min(position + READ_CHUNK_SIZE, data.length);
       controller.enqueue(data.slice(position, end));
       position = end;
+    },
+    cancel() {
+      signal?.removeEventListener("abort", onAbort);
     },
   });
 }
