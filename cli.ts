@@ -291,8 +291,9 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
     const uploaded = [];
     for (const filePath of files) {
       const bar = progress(values, filePath);
+      let artifactId: string;
       try {
-        const artifactId = await uploadArtifact({
+        artifactId = await uploadArtifact({
           artifactStore: store,
           studyOrTrial,
           filePath,
@@ -300,11 +301,11 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
           encoding: values.encoding,
           onProgress: bar.onProgress,
         });
-        uploaded.push({ artifact_id: artifactId, file: filePath });
-        if (!values.json) console.log(`${artifactId}\t${filePath}`);
       } finally {
-        bar.done();
+        bar.done(); // clear the bar before anything else is printed on its line
       }
+      uploaded.push({ artifact_id: artifactId, file: filePath });
+      if (!values.json) console.log(`${artifactId}\t${filePath}`);
     }
     if (values.json) console.log(JSON.stringify(uploaded, null, 2));
   },
