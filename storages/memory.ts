@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { settle } from "../_settle.ts";
 import { StorageModel } from "./_model.ts";
 import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
 import type {
@@ -47,7 +48,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The new study's id.
    */
   createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
-    return run(() => {
+    return settle(() => {
       const studyName = studyNameOrDefault(options.studyName);
       if (this.#model.findStudyId(studyName) !== undefined) {
         throw duplicatedStudyError(studyName);
@@ -63,7 +64,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The study's id.
    */
   getStudyIdFromName(studyName: string): Promise<number> {
-    return run(() => this.#model.getStudyIdFromName(studyName));
+    return settle(() => this.#model.getStudyIdFromName(studyName));
   }
 
   /**
@@ -73,7 +74,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The study's name and directions.
    */
   getStudy(studyId: number): Promise<FrozenStudy> {
-    return run(() => this.#model.getStudy(studyId));
+    return settle(() => this.#model.getStudy(studyId));
   }
 
   /**
@@ -82,7 +83,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The studies, in id order.
    */
   getAllStudies(): Promise<FrozenStudy[]> {
-    return run(() => this.#model.getAllStudies());
+    return settle(() => this.#model.getAllStudies());
   }
 
   /**
@@ -92,7 +93,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The new trial's id.
    */
   createNewTrial(studyId: number): Promise<number> {
-    return run(() => this.#model.createTrial(studyId));
+    return settle(() => this.#model.createTrial(studyId));
   }
 
   /**
@@ -103,7 +104,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trial's id.
    */
   getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
-    return run(() => this.#model.getTrialIdFromStudyIdTrialNumber(studyId, trialNumber));
+    return settle(() => this.#model.getTrialIdFromStudyIdTrialNumber(studyId, trialNumber));
   }
 
   /**
@@ -113,7 +114,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trial's number, state and values.
    */
   getTrial(trialId: number): Promise<FrozenTrial> {
-    return run(() => this.#model.getTrial(trialId));
+    return settle(() => this.#model.getTrial(trialId));
   }
 
   /**
@@ -123,7 +124,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The trials, in number order.
    */
   getAllTrials(studyId: number): Promise<FrozenTrial[]> {
-    return run(() => this.#model.getAllTrials(studyId));
+    return settle(() => this.#model.getAllTrials(studyId));
   }
 
   /**
@@ -135,7 +136,7 @@ export class InMemoryStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
-    return run(() => this.#model.setTrialStateValues(trialId, state, values));
+    return settle(() => this.#model.setTrialStateValues(trialId, state, values));
   }
 
   /**
@@ -145,7 +146,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The attributes, in the order they were first set.
    */
   getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
-    return run(() => this.#model.getStudySystemAttrs(studyId));
+    return settle(() => this.#model.getStudySystemAttrs(studyId));
   }
 
   /**
@@ -156,7 +157,7 @@ export class InMemoryStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return run(() => this.#model.setStudySystemAttr(studyId, key, value));
+    return settle(() => this.#model.setStudySystemAttr(studyId, key, value));
   }
 
   /**
@@ -166,7 +167,7 @@ export class InMemoryStorage implements StudyStorage {
    * @returns The attributes, in the order they were first set.
    */
   getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
-    return run(() => this.#model.getTrialSystemAttrs(trialId));
+    return settle(() => this.#model.getTrialSystemAttrs(trialId));
   }
 
   /**
@@ -178,14 +179,6 @@ export class InMemoryStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return run(() => this.#model.setTrialSystemAttr(trialId, key, value));
-  }
-}
-
-function run<T>(action: () => T): Promise<T> {
-  try {
-    return Promise.resolve(action());
-  } catch (error) {
-    return Promise.reject(error);
+    return settle(() => this.#model.setTrialSystemAttr(trialId, key, value));
   }
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import { ArtifactNotFoundError } from "../errors.ts";
+import { settle } from "../_settle.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { pumpStream, resolveSource } from "./_stream.ts";
 import type {
@@ -50,17 +51,12 @@ export class InMemoryArtifactStore implements ArtifactStore {
    * @throws {ArtifactNotFoundError} When no artifact has that id.
    */
   open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
-    try {
+    return settle(() => {
       const offset = validateOffset(options.offset);
-      validateArtifactId(artifactId);
-      options.signal?.throwIfAborted();
-      const data = this.#artifacts.get(artifactId);
-      if (data === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
+      const data = this.#get(artifactId, options.signal);
       checkOffsetWithin(artifactId, offset, data.length);
-      return Promise.resolve(readableFromBytes(data, offset, options.signal));
-    } catch (error) {
-      return Promise.reject(error);
-    }
+      return readableFromBytes(data, offset, options.signal);
+    });
   }
 
   /**
@@ -101,10 +97,7 @@ export class InMemoryArtifactStore implements ArtifactStore {
    * @throws {ArtifactNotFoundError} When no artifact has that id.
    */
   stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
-    return this.open(artifactId, options).then((stream) => {
-      stream.cancel();
-      return { size: this.#artifacts.get(artifactId)!.length };
-    });
+    return settle(() => ({ size: this.#get(artifactId, options.signal).length }));
   }
 
   /**
@@ -114,14 +107,19 @@ export class InMemoryArtifactStore implements ArtifactStore {
    * @param options A signal.
    */
   remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
-    try {
+    return settle(() => {
       validateArtifactId(artifactId);
       options.signal?.throwIfAborted();
       this.#artifacts.delete(artifactId);
-      return Promise.resolve();
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    });
+  }
+
+  #get(artifactId: string, signal: AbortSignal | undefined): Uint8Array {
+    validateArtifactId(artifactId);
+    signal?.throwIfAborted();
+    const data = this.#artifacts.get(artifactId);
+    if (data === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
+    return data;
   }
 }
 
