@@ -98,6 +98,11 @@ export class StorageModel {
     return structuredClone(this.#trial(trialId).trial);
   }
 
+  /** The id of the study's newest trial, without copying every trial. */
+  lastTrialId(studyId: number): number | undefined {
+    return this.#study(studyId).trialIds.at(-1);
+  }
+
   getAllTrials(studyId: number): FrozenTrial[] {
     return this.#study(studyId).trialIds.map((id) => structuredClone(this.#trials[id].trial));
   }

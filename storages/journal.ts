@@ -177,7 +177,7 @@ export class JournalFileStorage implements StudyStorage {
     return this.#write(() => {
       this.#model.getStudy(studyId);
       return { op_code: OP.CREATE_TRIAL, study_id: studyId, datetime_start: now() };
-    }, () => this.#model.getAllTrials(studyId).at(-1)!.trialId);
+    }, () => this.#model.lastTrialId(studyId)!);
   }
 
   /**
