@@ -178,7 +178,7 @@ export class S3ArtifactStore implements ArtifactStore {
     } catch (error) {
       options.signal?.removeEventListener("abort", onAbort);
       options.signal?.throwIfAborted();
-      if (status(error) === 416) return await this.#openAtEnd(artifactId, key, offset);
+      if (status(error) === 416) return await this.#openAtEnd(artifactId, offset, options.signal);
       throw this.#notFound(error, artifactId) ?? error;
     }
   }
@@ -188,8 +188,8 @@ export class S3ArtifactStore implements ArtifactStore {
    *
    * @param artifactId The artifact's id.
    * @param content The bytes, as a stream or a stream factory.
-   * @param options A signal, the length (unused: parts are sized as they come) and the content
-   *   type recorded with the object.
+   * @param options A signal, the length (when known, it raises the part size to stay within
+   *   S3's 10,000 parts) and the content type recorded with the object.
    */
   async write(
     artifactId: string,
@@ -314,16 +314,8 @@ export class S3ArtifactStore implements ArtifactStore {
 
   // S3 answers 416 for a range that starts at the end: an offset equal to the size is an empty
   // read, a larger one is an error, and a missing object is still not found.
-  async #openAtEnd(artifactId: string, key: string, offset: number) {
-    let size: number;
-    try {
-      const head = await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
-      );
-      size = head.ContentLength ?? 0;
-    } catch (error) {
-      throw this.#notFound(error, artifactId) ?? error;
-    }
+  async #openAtEnd(artifactId: string, offset: number, signal: AbortSignal | undefined) {
+    const { size } = await this.stat(artifactId, { signal });
     checkOffsetWithin(artifactId, offset, size);
     return ReadableStream.from<Uint8Array>([]);
   }
