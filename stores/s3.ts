@@ -203,15 +203,25 @@ export class S3ArtifactStore implements ArtifactStore {
     const body = Readable.fromWeb(
       await resolveSource(content) as import("node:stream/web").ReadableStream,
     );
+    // lib-storage sends parts without a signal; this client adds one, so that a failure or an
+    // abort cancels the parts in flight and done() settles only once no request is running.
+    const requests = new AbortController();
+    const client = this.#client;
     const upload = new Upload({
-      client: this.#client,
+      client: {
+        config: client.config,
+        // deno-lint-ignore no-explicit-any
+        send: (command: any, options?: object) =>
+          client.send(command, { ...options, abortSignal: requests.signal }),
+      } as S3Client,
       params: { Bucket: this.#bucket, Key: key, Body: body, ContentType: options.contentType },
       partSize: Math.max(this.#partSize, Math.ceil((options.contentLength ?? 0) / MAX_PARTS)),
       queueSize: this.#queueSize,
       leavePartsOnError: false,
     });
+    // Not upload.abort(): it makes done() reject at once, with requests still running.
     const stop = (reason?: unknown) => {
-      upload.abort().catch(() => {});
+      requests.abort(reason);
       body.destroy(reason instanceof Error ? reason : undefined);
     };
     // The source's own error is the one to report: lib-storage may replace it with the error
@@ -238,9 +248,9 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Aborts the multipart upload that `upload` started, if any. `Upload.done()` rejects at once
-   * on abort, while its own clean-up may wait forever on a stalled body; so the upload id is
-   * taken from the creation request it made, and aborted here (a second abort is harmless).
+   * Aborts the multipart upload that `upload` started, if any. lib-storage's own abort request
+   * goes through the cancelled client, so this one, sent after every part request has ended, is
+   * the one that frees the parts (a second abort is harmless).
    */
   async #abortMultipart(upload: Upload, key: string): Promise<void> {
     const internal = upload as unknown as {

@@ -129,6 +129,65 @@ for (const { label, get, ignore } of servers) {
   });
 
   Deno.test({
+    name:
+      `S3ArtifactStore on ${label} ends the parts in flight before an aborted write returns, then aborts the upload`,
+    ignore,
+    async fn() {
+      const server = await get();
+      const client = s3Client(server);
+      // Part responses are held back, as on a slow link, so a part is in flight at the abort;
+      // without the store's cancellation it would still be running when write() returns.
+      const events: string[] = [];
+      let inFlight = 0;
+      const partStarted = Promise.withResolvers<void>();
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          const command = context.commandName ?? "";
+          inFlight++;
+          if (command === "UploadPartCommand") partStarted.resolve();
+          try {
+            const result = await next(args);
+            if (command === "UploadPartCommand") {
+              await new Promise((resolve) => setTimeout(resolve, 300));
+            }
+            return result;
+          } finally {
+            inFlight--;
+            events.push(command);
+          }
+        },
+        { step: "initialize" },
+      );
+      try {
+        const store = new S3ArtifactStore(server.bucket, { client, partSize: 5 * 1024 * 1024 });
+        const controller = new AbortController();
+        let sent = 0;
+        const source = new ReadableStream<Uint8Array>({
+          pull(c) {
+            if (sent >= 10 * 1024 * 1024) {
+              // The abort comes while a part is on its way.
+              partStarted.promise.then(() => controller.abort(new Error("stop")));
+              return new Promise(() => {});
+            }
+            c.enqueue(pseudoRandomBytes(1024 * 1024, sent));
+            sent += 1024 * 1024;
+            return Promise.resolve();
+          },
+        });
+        const id = `in-flight-${crypto.randomUUID()}`;
+        await assert.rejects(store.write(id, source, { signal: controller.signal }), /stop/);
+        assert.equal(inFlight, 0, `requests still in flight after the write ended: ${events}`);
+        const aborted = events.lastIndexOf("AbortMultipartUploadCommand");
+        assert.ok(events.includes("UploadPartCommand"), events.join(", "));
+        assert.ok(aborted > events.lastIndexOf("UploadPartCommand"), events.join(", "));
+        await assert.rejects(store.open(id), ArtifactNotFoundError);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+
+  Deno.test({
     name: `S3ArtifactStore on ${label} reports wrong credentials as a 403, not as not found`,
     ignore,
     async fn() {
