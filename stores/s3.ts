@@ -248,9 +248,10 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Aborts the multipart upload that `upload` started, if any. lib-storage's own abort request
-   * goes through the cancelled client, so this one, sent after every part request has ended, is
-   * the one that frees the parts (a second abort is harmless).
+   * Aborts the multipart upload that `upload` started, if any, once every part request has
+   * ended. When the write was stopped, lib-storage's own abort request went through the
+   * cancelled client and was never sent; after a failed part it was sent, and this one is a
+   * harmless second.
    */
   async #abortMultipart(upload: Upload, key: string): Promise<void> {
     const internal = upload as unknown as {
