@@ -352,14 +352,7 @@ export class RdbStorage implements StudyStorage {
    */
   async getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
     await this.getStudy(studyId);
-    return attrs(
-      await this.#read(
-        'SELECT "key", value_json FROM study_system_attributes WHERE study_id = ? ' +
-          "ORDER BY study_system_attribute_id",
-        [studyId],
-      ),
-      this.#driver.description,
-    );
+    return await this.#systemAttrs("study", studyId);
   }
 
   /**
@@ -376,11 +369,7 @@ export class RdbStorage implements StudyStorage {
         [studyId],
       );
       if (study.length === 0) throw new StudyNotFoundError(studyId);
-      await tx.query(
-        'INSERT INTO study_system_attributes (study_id, "key", value_json) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (study_id, "key") DO UPDATE SET value_json = excluded.value_json',
-        [studyId, key, pythonJsonDumps(value)],
-      );
+      await upsertSystemAttr(tx, "study", studyId, key, value);
     });
   }
 
@@ -393,14 +382,7 @@ export class RdbStorage implements StudyStorage {
   async getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
     const rows = await this.#read("SELECT trial_id FROM trials WHERE trial_id = ?", [trialId]);
     if (rows.length === 0) throw new TrialNotFoundError(trialId);
-    return attrs(
-      await this.#read(
-        'SELECT "key", value_json FROM trial_system_attributes WHERE trial_id = ? ' +
-          "ORDER BY trial_system_attribute_id",
-        [trialId],
-      ),
-      this.#driver.description,
-    );
+    return await this.#systemAttrs("trial", trialId);
   }
 
   /**
@@ -415,12 +397,20 @@ export class RdbStorage implements StudyStorage {
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
     return this.#write(async (tx) => {
       await this.#lockWritableTrial(tx, trialId);
-      await tx.query(
-        'INSERT INTO trial_system_attributes (trial_id, "key", value_json) VALUES (?, ?, ?) ' +
-          'ON CONFLICT (trial_id, "key") DO UPDATE SET value_json = excluded.value_json',
-        [trialId, key, pythonJsonDumps(value)],
-      );
+      await upsertSystemAttr(tx, "trial", trialId, key, value);
     });
+  }
+
+  /** The system attributes of a study or a trial, in the order they were first set. */
+  async #systemAttrs(owner: Owner, id: number): Promise<Record<string, JsonValue>> {
+    return attrs(
+      await this.#read(
+        `SELECT "key", value_json FROM ${owner}_system_attributes WHERE ${owner}_id = ? ` +
+          `ORDER BY ${owner}_system_attribute_id`,
+        [id],
+      ),
+      this.#driver.description,
+    );
   }
 
   get #forUpdate(): string {
@@ -492,6 +482,24 @@ function toTrial(row: RdbRow, values: RdbRow[]): FrozenTrial {
           : Number(v.value)
       ),
   };
+}
+
+/** Whose system attributes: Optuna's tables and columns are named after it. */
+type Owner = "study" | "trial";
+
+/** Inserts or replaces one system attribute, inside the caller's transaction. */
+async function upsertSystemAttr(
+  tx: RdbQuery,
+  owner: Owner,
+  id: number,
+  key: string,
+  value: JsonValue,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO ${owner}_system_attributes (${owner}_id, "key", value_json) VALUES (?, ?, ?) ` +
+      `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
+    [id, key, pythonJsonDumps(value)],
+  );
 }
 
 function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {
