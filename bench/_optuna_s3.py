@@ -1,9 +1,10 @@
 # Python Optuna's S3 round trip, the baseline: Boto3ArtifactStore with its defaults.
-import json, sys, time
+import json, sys
 import boto3
 from botocore.config import Config
 import optuna
-from optuna.artifacts import Boto3ArtifactStore, download_artifact, upload_artifact
+from optuna.artifacts import Boto3ArtifactStore
+from _optuna_round_trip import timed_round_trip
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 endpoint, bucket, access, secret, source, target = sys.argv[1:7]
@@ -14,12 +15,6 @@ client = boto3.client(
                   response_checksum_validation="when_required"),
 )
 store = Boto3ArtifactStore(bucket, client=client)
-study = optuna.create_study()
-start = time.perf_counter()
-artifact_id = upload_artifact(artifact_store=store, file_path=source, study_or_trial=study)
-upload = time.perf_counter() - start
-start = time.perf_counter()
-download_artifact(artifact_store=store, artifact_id=artifact_id, file_path=target)
-download = time.perf_counter() - start
-store.remove(artifact_id)
-print(json.dumps({"upload": upload, "download": download}))
+times = timed_round_trip(store, optuna.create_study(), source, target)
+store.remove(times["artifactId"])
+print(json.dumps(times))

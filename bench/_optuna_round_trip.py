@@ -1,0 +1,17 @@
+# The measured phases of the Python baselines: upload_artifact of a file, then
+# download_artifact of it, timed apart.
+import time
+from optuna.artifacts import download_artifact, upload_artifact
+
+
+def timed_round_trip(store, study_or_trial, source, target):
+    """Seconds per phase, and the artifact's id, as the Deno workers print them."""
+    start = time.perf_counter()
+    artifact_id = upload_artifact(
+        artifact_store=store, file_path=source, study_or_trial=study_or_trial
+    )
+    upload = time.perf_counter() - start
+    start = time.perf_counter()
+    download_artifact(artifact_store=store, artifact_id=artifact_id, file_path=target)
+    download = time.perf_counter() - start
+    return {"upload": upload, "download": download, "artifactId": artifact_id}

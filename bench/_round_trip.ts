@@ -1,0 +1,27 @@
+// The measured phases of every store's benchmark worker: uploadArtifact of a file, then
+// downloadArtifact of it, timed apart.
+import { type ArtifactStore, downloadArtifact, type StudyOrTrial, uploadArtifact } from "../mod.ts";
+
+/** Seconds per phase, and the artifact's id. */
+export interface RoundTripTimes {
+  upload: number;
+  download: number;
+  artifactId: string;
+}
+
+/** Uploads `source` to `studyOrTrial`, downloads it to `target`, and times both phases. */
+export async function timedRoundTrip(options: {
+  artifactStore: ArtifactStore;
+  studyOrTrial: StudyOrTrial;
+  source: string;
+  target: string;
+}): Promise<RoundTripTimes> {
+  const { artifactStore, studyOrTrial, source, target } = options;
+  let start = performance.now();
+  const artifactId = await uploadArtifact({ artifactStore, studyOrTrial, filePath: source });
+  const upload = (performance.now() - start) / 1000;
+  start = performance.now();
+  await downloadArtifact({ artifactStore, artifactId, filePath: target });
+  const download = (performance.now() - start) / 1000;
+  return { upload, download, artifactId };
+}
