@@ -35,27 +35,6 @@ log_facility = LOG_LOCAL2
 log_level = WARNING
 CONF
 }
-{ common "$account_port"; cat <<'CONF'
-[pipeline:main]
-pipeline = account-server
-[app:account-server]
-use = egg:swift#account
-CONF
-} >"$dir/etc/account-server.conf"
-{ common "$container_port"; cat <<'CONF'
-[pipeline:main]
-pipeline = container-server
-[app:container-server]
-use = egg:swift#container
-CONF
-} >"$dir/etc/container-server.conf"
-{ common "$object_port"; cat <<'CONF'
-[pipeline:main]
-pipeline = object-server
-[app:object-server]
-use = egg:swift#object
-CONF
-} >"$dir/etc/object-server.conf"
 { common "$proxy_port"; cat <<CONF
 [pipeline:main]
 pipeline = catch_errors gatekeeper healthcheck proxy-logging cache listing_formats bulk s3api tempauth copy slo dlo proxy-logging proxy-server
@@ -92,9 +71,17 @@ use = egg:swift#dlo
 CONF
 } >"$dir/etc/proxy-server.conf"
 
+# The account, container and object servers differ only in name and port: a config and a ring each.
 for ring in account:$account_port container:$container_port object:$object_port; do
   name=${ring%%:*}
   port=${ring##*:}
+  { common "$port"; cat <<CONF
+[pipeline:main]
+pipeline = $name-server
+[app:$name-server]
+use = egg:swift#$name
+CONF
+  } >"$dir/etc/$name-server.conf"
   swift-ring-builder "$dir/etc/$name.builder" create 8 1 1 >/dev/null
   swift-ring-builder "$dir/etc/$name.builder" add "r1z1-127.0.0.1:$port/sdb1" 1 >/dev/null
   swift-ring-builder "$dir/etc/$name.builder" rebalance >/dev/null
