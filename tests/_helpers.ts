@@ -43,19 +43,20 @@ export function chunked(bytes: Uint8Array, chunkSize = 64 * 1024): ReadableStrea
 }
 
 /**
- * A stream that delivers `before` bytes, then calls `onStall` and never ends, as a client that
- * stops sending in the middle of an upload.
+ * A stream that delivers `before` bytes in pieces of at most 1 MiB, then calls `onStall` and
+ * never ends, as a client that stops sending in the middle of an upload.
  */
 export function stallingStream(
   before: Uint8Array,
   onStall: () => void,
 ): ReadableStream<Uint8Array> {
-  let sent = false;
+  const piece = 1024 * 1024;
+  let sent = 0;
   return new ReadableStream({
     pull(controller) {
-      if (!sent) {
-        sent = true;
-        controller.enqueue(before);
+      if (sent < before.length) {
+        controller.enqueue(before.subarray(sent, sent + piece));
+        sent += piece;
         return;
       }
       onStall();

@@ -167,18 +167,10 @@ export function storeConformance(fixture: StoreFixture): void {
   test("an abort after several parts leaves no artifact and nothing pending", async (store) => {
     const controller = new AbortController();
     const reason = new Error("stop late");
-    let sent = 0;
-    const source = new ReadableStream<Uint8Array>({
-      pull(c) {
-        if (sent >= 24 * 1024 * 1024) {
-          controller.abort(reason);
-          return new Promise(() => {});
-        }
-        c.enqueue(pseudoRandomBytes(1024 * 1024, sent));
-        sent += 1024 * 1024;
-        return Promise.resolve();
-      },
-    });
+    const source = stallingStream(
+      pseudoRandomBytes(24 * 1024 * 1024, 24),
+      () => controller.abort(reason),
+    );
     await assert.rejects(
       store.write("aborted-late", source, { signal: controller.signal }),
       (error) => error === reason,

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { ArtifactNotFoundError } from "../../errors.ts";
 import { S3ArtifactStore } from "../../stores/s3.ts";
-import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts";
+import { chunked, pseudoRandomBytes, sha256, sha256Stream, stallingStream } from "../_helpers.ts";
 import { s3Client, type S3Server, startS3rver, swiftS3 } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
 
@@ -161,19 +161,11 @@ for (const { label, get, ignore } of servers) {
       try {
         const store = new S3ArtifactStore(server.bucket, { client, partSize: 5 * 1024 * 1024 });
         const controller = new AbortController();
-        let sent = 0;
-        const source = new ReadableStream<Uint8Array>({
-          pull(c) {
-            if (sent >= 10 * 1024 * 1024) {
-              // The abort comes while a part is on its way.
-              partStarted.promise.then(() => controller.abort(new Error("stop")));
-              return new Promise(() => {});
-            }
-            c.enqueue(pseudoRandomBytes(1024 * 1024, sent));
-            sent += 1024 * 1024;
-            return Promise.resolve();
-          },
-        });
+        // The abort comes while a part is on its way.
+        const source = stallingStream(
+          pseudoRandomBytes(10 * 1024 * 1024, 10),
+          () => partStarted.promise.then(() => controller.abort(new Error("stop"))),
+        );
         const id = `in-flight-${crypto.randomUUID()}`;
         await assert.rejects(store.write(id, source, { signal: controller.signal }), /stop/);
         assert.equal(inFlight, 0, `requests still in flight after the write ended: ${events}`);
