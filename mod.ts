@@ -38,19 +38,20 @@
  *
  * @module
  */
-export * from "./errors.ts";
 export * from "./stores/types.ts";
+export * from "./stores/errors.ts";
 export * from "./stores/filesystem.ts";
 export * from "./stores/memory.ts";
-export * from "./storages/types.ts";
-export * from "./storages/memory.ts";
-export * from "./study_or_trial.ts";
-export * from "./study.ts";
-export * from "./trial.ts";
-export * from "./meta.ts";
-export * from "./mimetype.ts";
-export * from "./upload.ts";
-export * from "./download.ts";
-export * from "./progress.ts";
-export * from "./remove.ts";
 export * from "./middleware/backoff.ts";
+export * from "./storages/types.ts";
+export * from "./storages/errors.ts";
+export * from "./storages/memory.ts";
+export * from "./study/study.ts";
+export * from "./study/trial.ts";
+export * from "./study/study_or_trial.ts";
+export * from "./helpers/types.ts";
+export * from "./helpers/upload_artifact.ts";
+export * from "./helpers/download_artifact.ts";
+export * from "./helpers/get_all_artifact_meta.ts";
+export * from "./helpers/remove_artifact.ts";
+export * from "./helpers/guess_mimetype.ts";

@@ -1,6 +1,6 @@
 // One measured run: list every trial's artifacts from a journal, cold; then append 100 lines
 // from another writer and list again. Prints JSON with the times in seconds.
-import { getAllArtifactMeta } from "../meta.ts";
+import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
 
 const [path, extraLines] = Deno.args;

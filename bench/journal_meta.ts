@@ -10,8 +10,8 @@
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { pythonJsonDumps } from "../_python_json.ts";
-import { serializeArtifactMeta } from "../meta.ts";
+import { pythonJsonDumps } from "../_common/python_json.ts";
+import { serializeArtifactMeta } from "../helpers/_meta_codec.ts";
 import { measure, printTable } from "./_util.ts";
 
 const { values } = parseArgs({

@@ -17,13 +17,14 @@ import {
   ArtifactNotFoundError,
   ArtifactPathEscapeError,
   InvalidArtifactIdError,
-} from "../errors.ts";
+} from "../stores/errors.ts";
 import { validateOffset } from "../stores/_artifact_id.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
+  StatOptions,
   StreamSource,
   WriteOptions,
 } from "../stores/types.ts";
@@ -265,7 +266,7 @@ export class Backoff implements ArtifactStore {
    * @returns The size in bytes.
    * @throws {TypeError} When the wrapped store has no `stat`.
    */
-  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+  async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     const store = this.#store;
     if (!store.stat) throw new TypeError("The wrapped artifact store cannot tell sizes (no stat)");
     const signal = this.#combined(options.signal);

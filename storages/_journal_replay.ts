@@ -1,8 +1,8 @@
 // Replays Optuna journal operations into the storage model with Python's rules: ids in replay
 // order, operations on missing studies or trials and on finished trials ignored, a second
 // study with a taken name ignored.
-import { StorageFormatError, StudyNotFoundError, TrialNotFoundError } from "../errors.ts";
-import { UpdateFinishedTrialError } from "../errors.ts";
+import { StorageFormatError, StudyNotFoundError, TrialNotFoundError } from "./errors.ts";
+import { UpdateFinishedTrialError } from "./errors.ts";
 import type { StorageModel } from "./_model.ts";
 import type { JsonValue, StudyDirection, TrialState } from "./types.ts";
 

@@ -1,15 +1,9 @@
 // The in-memory model of studies, trials and system attributes, with Optuna's id rules
 // (study ids from a counter, trial ids = number of trials ever created). InMemoryStorage is
 // this model behind promises; the journal storage replays its log into one.
-import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "../errors.ts";
-import {
-  type FrozenStudy,
-  type FrozenTrial,
-  isFinished,
-  type JsonValue,
-  type StudyDirection,
-  type TrialState,
-} from "./types.ts";
+import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "./errors.ts";
+import type { FrozenStudy, FrozenTrial, JsonValue, StudyDirection, TrialState } from "./types.ts";
+import { isFinished } from "./_trial_state.ts";
 
 interface StudyRecord {
   study: FrozenStudy;

@@ -22,29 +22,30 @@
  *
  * @module
  */
-import { StorageFormatError } from "../errors.ts";
+import { StorageFormatError } from "./errors.ts";
 import {
   type DumpableJson,
   parsePythonJson,
   pythonFloat,
   pythonJsonDumps,
   RawJson,
-} from "../_python_json.ts";
-import { writeAll } from "../stores/_file_stream.ts";
+} from "../_common/python_json.ts";
+import { writeAll } from "../_common/file_stream.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockKind, JournalLockOptions } from "./_journal_lock.ts";
 import { applyJournalOp, DIRECTIONS, OP, TRIAL_STATES } from "./_journal_replay.ts";
 import { StorageModel } from "./_model.ts";
-import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
-import {
-  type CreateNewStudyOptions,
-  type FrozenStudy,
-  type FrozenTrial,
-  isFinished,
-  type JsonValue,
-  type StudyStorage,
-  type TrialState,
+import { studyNameOrDefault } from "./_names.ts";
+import { DuplicatedStudyError } from "./errors.ts";
+import type {
+  CreateNewStudyOptions,
+  FrozenStudy,
+  FrozenTrial,
+  JsonValue,
+  StudyStorage,
+  TrialState,
 } from "./types.ts";
+import { isFinished } from "./_trial_state.ts";
 
 export type { JournalLockKind };
 
@@ -128,7 +129,7 @@ export class JournalFileStorage implements StudyStorage {
     const directions = options.directions ?? ["minimize"];
     return this.#write(() => {
       if (this.#model.findStudyId(studyName) !== undefined) {
-        throw duplicatedStudyError(studyName);
+        throw new DuplicatedStudyError(studyName);
       }
       return {
         op_code: OP.CREATE_STUDY,

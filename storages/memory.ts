@@ -14,9 +14,10 @@
  *
  * @module
  */
-import { settle } from "../_settle.ts";
+import { settle } from "../_common/settle.ts";
 import { StorageModel } from "./_model.ts";
-import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
+import { studyNameOrDefault } from "./_names.ts";
+import { DuplicatedStudyError } from "./errors.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
@@ -51,7 +52,7 @@ export class InMemoryStorage implements StudyStorage {
     return settle(() => {
       const studyName = studyNameOrDefault(options.studyName);
       if (this.#model.findStudyId(studyName) !== undefined) {
-        throw duplicatedStudyError(studyName);
+        throw new DuplicatedStudyError(studyName);
       }
       return this.#model.createStudy(studyName, options.directions ?? ["minimize"]);
     });

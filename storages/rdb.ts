@@ -18,19 +18,20 @@ import {
   StudyNotFoundError,
   TrialNotFoundError,
   UpdateFinishedTrialError,
-} from "../errors.ts";
-import { parsePythonJson, pythonJsonDumps } from "../_python_json.ts";
-import { duplicatedStudyError, studyNameOrDefault } from "./_names.ts";
-import {
-  type CreateNewStudyOptions,
-  type FrozenStudy,
-  type FrozenTrial,
-  isFinished,
-  type JsonValue,
-  type StudyDirection,
-  type StudyStorage,
-  type TrialState,
+} from "./errors.ts";
+import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
+import { studyNameOrDefault } from "./_names.ts";
+import { DuplicatedStudyError } from "./errors.ts";
+import type {
+  CreateNewStudyOptions,
+  FrozenStudy,
+  FrozenTrial,
+  JsonValue,
+  StudyDirection,
+  StudyStorage,
+  TrialState,
 } from "./types.ts";
+import { isFinished } from "./_trial_state.ts";
 
 /** A row, by column name. */
 export type RdbRow = Record<string, unknown>;
@@ -153,7 +154,7 @@ export class RdbStorage implements StudyStorage {
       const taken = await tx.query("SELECT study_id FROM studies WHERE study_name = ?", [
         studyName,
       ]);
-      if (taken.length > 0) throw duplicatedStudyError(studyName);
+      if (taken.length > 0) throw new DuplicatedStudyError(studyName);
       const [row] = await tx.query(
         "INSERT INTO studies (study_name) VALUES (?) RETURNING study_id",
         [studyName],

@@ -162,20 +162,3 @@ export interface StudyStorage {
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
 }
-
-/**
- * Whether a trial in this state is finished (COMPLETE, PRUNED or FAIL), as Optuna's
- * `TrialState.is_finished()`.
- *
- * @example Usage
- * ```ts
- * import { isFinished } from "@optuna-deno/artifacts";
- * console.log(isFinished("RUNNING")); // false
- * ```
- *
- * @param state A trial state.
- * @returns `true` for COMPLETE, PRUNED and FAIL.
- */
-export function isFinished(state: TrialState): boolean {
-  return state === "COMPLETE" || state === "PRUNED" || state === "FAIL";
-}

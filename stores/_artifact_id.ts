@@ -1,5 +1,5 @@
 // Artifact id validation shared by every store, so an id is valid everywhere or nowhere.
-import { InvalidArtifactIdError } from "../errors.ts";
+import { InvalidArtifactIdError } from "./errors.ts";
 
 const MAX_ID_BYTES = 255;
 // C0 controls, DEL and C1 controls: never part of an id Optuna generates, and unsafe in paths.
@@ -33,7 +33,7 @@ export function validateArtifactId(artifactId: string): void {
 export function validateOffset(offset: number | undefined): number {
   if (offset === undefined) return 0;
   if (!Number.isSafeInteger(offset) || offset < 0) {
-    throw new RangeError(`Invalid offset ${offset}: use a non-negative integer`);
+    throw new RangeError(`Cannot read from offset ${offset}: use a non-negative integer`);
   }
   return offset;
 }

@@ -16,15 +16,16 @@
  * @module
  */
 import { isAbsolute, join, relative } from "node:path";
-import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../errors.ts";
+import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { BufferedFileWriter, readableFromFile } from "./_file_stream.ts";
-import { pumpStream, resolveSource } from "./_stream.ts";
+import { BufferedFileWriter, readableFromFile } from "../_common/file_stream.ts";
+import { pumpStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
+  StatOptions,
   StreamSource,
   WriteOptions,
 } from "./types.ts";
@@ -173,7 +174,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * @returns The size in bytes.
    * @throws {ArtifactNotFoundError} When no file has that id.
    */
-  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+  async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     options.signal?.throwIfAborted();
     const path = await this.#pathOf(artifactId);
     try {

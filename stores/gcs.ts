@@ -16,14 +16,15 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type File, Storage } from "@google-cloud/storage";
-import { ArtifactNotFoundError } from "../errors.ts";
+import { ArtifactNotFoundError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { resolveSource } from "./_stream.ts";
+import { resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
+  StatOptions,
   StreamSource,
   WriteOptions,
 } from "./types.ts";
@@ -193,7 +194,7 @@ export class GCSArtifactStore implements ArtifactStore {
    * @returns The size in bytes.
    * @throws {ArtifactNotFoundError} When the object does not exist.
    */
-  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+  async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     const file = this.#file(artifactId);
     options.signal?.throwIfAborted();
     try {

@@ -12,15 +12,16 @@
  *
  * @module
  */
-import { ArtifactNotFoundError } from "../errors.ts";
-import { settle } from "../_settle.ts";
+import { ArtifactNotFoundError } from "./errors.ts";
+import { settle } from "../_common/settle.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { pumpStream, resolveSource } from "./_stream.ts";
+import { pumpStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
+  StatOptions,
   StreamSource,
   WriteOptions,
 } from "./types.ts";
@@ -96,7 +97,7 @@ export class InMemoryArtifactStore implements ArtifactStore {
    * @returns The size in bytes.
    * @throws {ArtifactNotFoundError} When no artifact has that id.
    */
-  stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+  stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     return settle(() => ({ size: this.#get(artifactId, options.signal).length }));
   }
 

@@ -28,14 +28,15 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
-import { ArtifactNotFoundError } from "../errors.ts";
+import { ArtifactNotFoundError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { resolveSource } from "./_stream.ts";
+import { resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
   OpenOptions,
   RemoveOptions,
+  StatOptions,
   StreamSource,
   WriteOptions,
 } from "./types.ts";
@@ -276,7 +277,7 @@ export class S3ArtifactStore implements ArtifactStore {
    * @returns The size in bytes.
    * @throws {ArtifactNotFoundError} When the object does not exist.
    */
-  async stat(artifactId: string, options: RemoveOptions = {}): Promise<ArtifactStat> {
+  async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     const key = this.#key(artifactId);
     try {
       const head = await this.#client.send(

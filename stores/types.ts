@@ -49,6 +49,12 @@ export interface RemoveOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode ArtifactStore.stat}. */
+export interface StatOptions {
+  /** Cancels the lookup. */
+  signal?: AbortSignal;
+}
+
 /**
  * Where artifact bodies live: a file system folder, a bucket, memory. Every store validates
  * artifact ids the same way and rejects `open` of a missing artifact with
@@ -87,7 +93,7 @@ export interface ArtifactStore {
    * @param options A signal.
    * @returns The size in bytes.
    */
-  stat?(artifactId: string, options?: RemoveOptions): Promise<ArtifactStat>;
+  stat?(artifactId: string, options?: StatOptions): Promise<ArtifactStat>;
 }
 
 /** What {@linkcode ArtifactStore.stat} tells of an artifact. */

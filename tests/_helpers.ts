@@ -2,8 +2,8 @@
 import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 
-/** The fixtures folder written by real Python Optuna (read-only, beside the repository). */
-export const FIXTURES = fileURLToPath(new URL("../../shared/fixtures/", import.meta.url));
+/** The fixtures folder written by real Python Optuna (tests/testdata). */
+export const FIXTURES = fileURLToPath(new URL("./testdata/", import.meta.url));
 
 /** SHA-256 of bytes, hex. */
 export function sha256(bytes: Uint8Array): string {

@@ -2,8 +2,8 @@
 // and its first trial. Prints the artifact ids as JSON.
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { loadStudy } from "../../study.ts";
-import { uploadArtifact } from "../../upload.ts";
+import { loadStudy } from "../../study/study.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 
 const [journal, studyName, artifactDir, count, lock] = Deno.args;
 const storage = new JournalFileStorage(journal, { lock: lock as "symlink" | "open" });

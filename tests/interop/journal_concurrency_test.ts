@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { getAllArtifactMeta } from "../../meta.ts";
+import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { optunaPython } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../errors.ts";
+import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../stores/errors.ts";
 import { Backoff, type RetryInfo, StreamConsumedError } from "../../middleware/backoff.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import type { ArtifactStore, OpenOptions, StreamSource, WriteOptions } from "../../stores/types.ts";

@@ -1,7 +1,7 @@
 // Checks a storage loaded from a Python-written fixture against Python's expected output.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { getAllArtifactMeta } from "../../meta.ts";
+import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import type { StudyStorage } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { FIXTURES, readAll, sha256 } from "../_helpers.ts";

@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { StorageFormatError, StudyNotFoundError, TrialNotFoundError } from "../../errors.ts";
-import { UpdateFinishedTrialError } from "../../errors.ts";
-import { getAllArtifactMeta } from "../../meta.ts";
+import {
+  DuplicatedStudyError,
+  StorageFormatError,
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+} from "../../storages/errors.ts";
+import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy, loadStudy } from "../../study.ts";
-import { uploadArtifact } from "../../upload.ts";
+import { createStudy, loadStudy } from "../../study/study.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertMatchesFixture, snake } from "./_fixtures.ts";
 
@@ -105,7 +110,7 @@ Deno.test("JournalFileStorage refuses a finished trial under the lock and append
     await assert.rejects(storage.setTrialSystemAttr(99, "k", "v"), TrialNotFoundError);
     await assert.rejects(
       storage.createNewStudy({ studyName: "interop" }),
-      Deno.errors.AlreadyExists,
+      DuplicatedStudyError,
     );
     assert.deepEqual(await Deno.readFile(path), before);
   });

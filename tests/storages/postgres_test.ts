@@ -2,9 +2,9 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { withDatabase } from "../_postgres.ts";
-import { StorageFormatError, UpdateFinishedTrialError } from "../../errors.ts";
+import { StorageFormatError, UpdateFinishedTrialError } from "../../storages/errors.ts";
 import { PostgresStorage } from "../../storages/postgres.ts";
-import { createStudy } from "../../study.ts";
+import { createStudy } from "../../study/study.ts";
 import { optunaPython, service } from "../_env.ts";
 
 const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");

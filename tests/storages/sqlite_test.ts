@@ -2,17 +2,19 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import {
+  DuplicatedStudyError,
   StorageFormatError,
   StudyNotFoundError,
   TrialNotFoundError,
   UpdateFinishedTrialError,
-} from "../../errors.ts";
-import { getAllArtifactMeta, parseArtifactMeta, serializeArtifactMeta } from "../../meta.ts";
-import { pythonJsonDumps } from "../../_python_json.ts";
+} from "../../storages/errors.ts";
+import { parseArtifactMeta, serializeArtifactMeta } from "../../helpers/_meta_codec.ts";
+import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
+import { pythonJsonDumps } from "../../_common/python_json.ts";
 import { sqlitePath, SqliteStorage } from "../../storages/sqlite.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy, loadStudy } from "../../study.ts";
-import { uploadArtifact } from "../../upload.ts";
+import { createStudy, loadStudy } from "../../study/study.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertMatchesFixture } from "./_fixtures.ts";
 
@@ -130,7 +132,7 @@ Deno.test("SqliteStorage creates studies and trials numbered as Python's RDBStor
         "SELECT datetime_start, datetime_complete FROM trials WHERE trial_id = 4",
       );
       assert.match(String(trial.datetime_complete), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
-      await assert.rejects(createStudy({ storage, studyName: "deno" }), Deno.errors.AlreadyExists);
+      await assert.rejects(createStudy({ storage, studyName: "deno" }), DuplicatedStudyError);
     } finally {
       await storage.close();
     }

@@ -1,6 +1,6 @@
 // The store conformance suite: every ArtifactStore must pass it, against its real backend.
 import assert from "node:assert/strict";
-import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../errors.ts";
+import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../stores/errors.ts";
 import type { ArtifactStore } from "../../stores/types.ts";
 import {
   chunked,

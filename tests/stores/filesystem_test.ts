@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../../errors.ts";
+import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../../stores/errors.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { chunked, FIXTURES, readAll, sha256, stallingStream, withTempDir } from "../_helpers.ts";
 import { storeConformance } from "./_conformance.ts";

@@ -6,7 +6,7 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
-import { ArtifactNotFoundError } from "../../errors.ts";
+import { ArtifactNotFoundError } from "../../stores/errors.ts";
 import { S3ArtifactStore } from "../../stores/s3.ts";
 import { chunked, pseudoRandomBytes, sha256, sha256Stream, stallingStream } from "../_helpers.ts";
 import { s3Client, type S3Server, startS3rver, swiftS3 } from "../_servers.ts";

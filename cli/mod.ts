@@ -1,0 +1,336 @@
+/**
+ * The `optuna-artifacts` command line: list, fetch, upload and remove the artifacts of an
+ * Optuna study from the shell, in any storage Optuna uses and any artifact store.
+ *
+ * ```sh
+ * deno run -A jsr:@optuna-deno/artifacts/cli ls --storage ./optuna-journal.log --store ./artifacts --all-trials
+ * ```
+ *
+ * @example Run it from a program
+ * ```ts ignore
+ * import { main } from "@optuna-deno/artifacts/cli";
+ * const code = await main(["ls", "--storage", "sqlite:///optuna.db", "--store", "./artifacts"]);
+ * ```
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { ArtifactNotFoundError } from "../stores/errors.ts";
+import { downloadArtifact } from "../helpers/download_artifact.ts";
+import type { ArtifactMeta } from "../helpers/types.ts";
+import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
+import { removeArtifact } from "../helpers/remove_artifact.ts";
+import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
+import type { ArtifactStore } from "../stores/types.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
+import { uploadArtifact } from "../helpers/upload_artifact.ts";
+import { openArtifactStore, openStorage, UsageError } from "./_targets.ts";
+import { ProgressBar } from "./_progress_bar.ts";
+import type { TransferProgress } from "../helpers/types.ts";
+
+/** The help text. */
+export const USAGE: string = `Usage: optuna-artifacts <command> [options]
+
+Commands:
+  ls [--trial N | --all-trials] [--json]   list the artifacts of the study, a trial, or all
+  get ID [-o FILE | -o -]                   download one artifact (default: its file name here)
+  get --trial N --all -o DIR                download every artifact of a trial into DIR
+  put FILE... [--trial N] [--mimetype T] [--encoding E] [--json]
+                                            upload files to the study or to a running trial
+  rm ID [--trial N]                         remove an artifact (blob and metadata)
+
+Options:
+  --storage SPEC  Optuna storage: a journal file, sqlite:///PATH, postgresql://...
+                  (default: $OPTUNA_STORAGE)
+  --store SPEC    artifact store: DIR or file:DIR, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX]
+                  (default: $OPTUNA_ARTIFACT_STORE)
+  --study NAME    the study (default: the only study in the storage)
+  -q, --quiet     no progress bar
+  -h, --help      this help
+
+Exit codes: 0 success, 1 failure, 2 usage error.`;
+
+const OPTIONS = {
+  storage: { type: "string" },
+  store: { type: "string" },
+  study: { type: "string" },
+  trial: { type: "string" },
+  "all-trials": { type: "boolean" },
+  all: { type: "boolean" },
+  json: { type: "boolean" },
+  output: { type: "string", short: "o" },
+  mimetype: { type: "string" },
+  encoding: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>[
+  "values"
+];
+
+interface Context {
+  values: Values;
+  ids: string[];
+  storage: StudyStorage;
+  store: ArtifactStore;
+  studyId: number;
+}
+
+/** One listed artifact, as `ls --json` prints it. */
+interface Row {
+  artifact_id: string;
+  filename: string;
+  mimetype: string;
+  encoding: string | null;
+  trial: number | null;
+  state: string | null;
+}
+
+/**
+ * Runs the command line.
+ *
+ * @param args The arguments, without the program name.
+ * @returns The exit code: 0 success, 1 failure, 2 usage error.
+ */
+export async function main(args: string[]): Promise<number> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true }));
+  } catch (error) {
+    return usageError((error as Error).message);
+  }
+  const [command, ...ids] = positionals;
+  if (values.help || command === "help") {
+    console.log(USAGE);
+    return 0;
+  }
+  if (!command) return usageError("Give a command: ls, get, put or rm");
+  const run = COMMANDS[command];
+  if (!run) return usageError(`Unknown command "${command}": use ls, get, put or rm`);
+  const storageSpec = values.storage ?? Deno.env.get("OPTUNA_STORAGE");
+  const storeSpec = values.store ?? Deno.env.get("OPTUNA_ARTIFACT_STORE");
+  if (!storageSpec) {
+    return usageError("Give the Optuna storage with --storage (or $OPTUNA_STORAGE)");
+  }
+  if (!storeSpec) {
+    return usageError("Give the artifact store with --store (or $OPTUNA_ARTIFACT_STORE)");
+  }
+  let opened: Awaited<ReturnType<typeof openStorage>> | undefined;
+  try {
+    opened = await openStorage(storageSpec);
+    const store = await openArtifactStore(storeSpec);
+    const studyId = await findStudy(opened.storage, values.study);
+    await run({ values, ids, storage: opened.storage, store, studyId });
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return usageError(error.message);
+    console.error(`optuna-artifacts: ${(error as Error).message ?? error}`);
+    if (Deno.env.get("OPTUNA_ARTIFACTS_DEBUG")) console.error(error);
+    return 1;
+  } finally {
+    await opened?.close();
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`optuna-artifacts: ${message}\nRun "optuna-artifacts --help" for usage.`);
+  return 2;
+}
+
+async function findStudy(storage: StudyStorage, name: string | undefined): Promise<number> {
+  if (name !== undefined) return await storage.getStudyIdFromName(name);
+  const studies = await storage.getAllStudies();
+  if (studies.length !== 1) {
+    const names = studies.map((s) => `"${s.studyName}"`).join(", ");
+    throw new UsageError(
+      `The storage holds ${studies.length} studies${
+        names ? ` (${names})` : ""
+      }; choose one with --study`,
+    );
+  }
+  return studies[0].studyId;
+}
+
+function trialNumber(values: Values): number | undefined {
+  if (values.trial === undefined) return undefined;
+  const number = Number(values.trial);
+  if (!Number.isInteger(number) || number < 0) {
+    throw new UsageError(`Invalid trial number "${values.trial}": use 0, 1, 2, ...`);
+  }
+  return number;
+}
+
+async function trialOf(context: Context, number: number): Promise<FrozenTrial> {
+  const id = await context.storage.getTrialIdFromStudyIdTrialNumber(context.studyId, number);
+  return await context.storage.getTrial(id);
+}
+
+/** The artifacts of the study (trial null) and of the given trials, as rows. */
+async function rowsOf(context: Context, trials: FrozenTrial[], withStudy: boolean) {
+  const { storage, studyId } = context;
+  const rows: Row[] = [];
+  const add = (metas: ArtifactMeta[], trial: FrozenTrial | null) => {
+    for (const m of metas) {
+      rows.push({
+        artifact_id: m.artifactId,
+        filename: m.filename,
+        mimetype: m.mimetype,
+        encoding: m.encoding,
+        trial: trial?.number ?? null,
+        state: trial?.state ?? null,
+      });
+    }
+  };
+  if (withStudy) add(await getAllArtifactMeta({ studyId, storage }), null);
+  for (const trial of trials) {
+    add(await getAllArtifactMeta({ trialId: trial.trialId, storage }), trial);
+  }
+  return rows;
+}
+
+/** Where an artifact id is listed: the study, the `--trial`, or any trial. */
+async function locate(context: Context, artifactId: string) {
+  const number = trialNumber(context.values);
+  const trials = number === undefined
+    ? await context.storage.getAllTrials(context.studyId)
+    : [await trialOf(context, number)];
+  const rows = await rowsOf(context, trials, number === undefined);
+  const row = rows.find((r) => r.artifact_id === artifactId);
+  if (!row) {
+    throw new ArtifactNotFoundError(artifactId, {
+      location: number === undefined ? "the study or its trials" : `trial ${number}`,
+    });
+  }
+  const trial = row.trial === null ? undefined : trials.find((t) => t.number === row.trial);
+  const target: StudyOrTrial = trial
+    ? { trialId: trial.trialId, storage: context.storage }
+    : { studyId: context.studyId, storage: context.storage };
+  return { row, target };
+}
+
+function progress(values: Values, label: string) {
+  if (values.quiet || !Deno.stderr.isTerminal()) return { onProgress: undefined, done() {} };
+  const bar = new ProgressBar(label, Deno.stderr);
+  return {
+    onProgress: (p: TransferProgress) => bar.update(p),
+    done: () => bar.done(),
+  };
+}
+
+function printTable(rows: Row[]) {
+  const table = [["ID", "FILENAME", "MIMETYPE", "ENCODING", "TRIAL", "STATE"]].concat(
+    rows.map((r) => [
+      r.artifact_id,
+      r.filename,
+      r.mimetype,
+      r.encoding ?? "-",
+      r.trial === null ? "study" : String(r.trial),
+      r.state ?? "-",
+    ]),
+  );
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+}
+
+const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
+  async ls(context) {
+    const { values } = context;
+    const number = trialNumber(values);
+    if (number !== undefined && values["all-trials"]) {
+      throw new UsageError("Give either --trial N or --all-trials, not both");
+    }
+    const trials = number !== undefined
+      ? [await trialOf(context, number)]
+      : values["all-trials"]
+      ? await context.storage.getAllTrials(context.studyId)
+      : [];
+    const rows = await rowsOf(context, trials, number === undefined);
+    if (values.json) console.log(JSON.stringify(rows, null, 2));
+    else printTable(rows);
+  },
+
+  async get(context) {
+    const { values, ids, store } = context;
+    if (values.all) {
+      const number = trialNumber(values);
+      if (number === undefined || !values.output || ids.length > 0) {
+        throw new UsageError("get --all needs --trial N and -o DIR, and no artifact id");
+      }
+      const rows = await rowsOf(context, [await trialOf(context, number)], false);
+      await Deno.mkdir(values.output, { recursive: true });
+      const used = new Set<string>();
+      for (const row of rows) {
+        // Two artifacts with one file name: the second keeps its id in front.
+        const name = used.has(row.filename) ? `${row.artifact_id}-${row.filename}` : row.filename;
+        used.add(name);
+        await download(context, row.artifact_id, join(values.output, name), row.filename);
+        console.log(join(values.output, name));
+      }
+      return;
+    }
+    if (ids.length !== 1) throw new UsageError("get takes one artifact id (or --trial N --all)");
+    const { row } = await locate(context, ids[0]);
+    if (values.output === "-") {
+      await (await store.open(row.artifact_id)).pipeTo(Deno.stdout.writable, {
+        preventClose: true,
+      });
+      return;
+    }
+    await download(context, row.artifact_id, values.output ?? row.filename, row.filename);
+  },
+
+  async put(context) {
+    const { values, ids: files, storage, store, studyId } = context;
+    if (files.length === 0) throw new UsageError("put takes one or more files");
+    const number = trialNumber(values);
+    const studyOrTrial: StudyOrTrial = number === undefined
+      ? { studyId, storage }
+      : { trialId: (await trialOf(context, number)).trialId, storage };
+    const uploaded = [];
+    for (const filePath of files) {
+      const bar = progress(values, filePath);
+      let artifactId: string;
+      try {
+        artifactId = await uploadArtifact({
+          artifactStore: store,
+          studyOrTrial,
+          filePath,
+          mimetype: values.mimetype,
+          encoding: values.encoding,
+          onProgress: bar.onProgress,
+        });
+      } finally {
+        bar.done(); // clear the bar before anything else is printed on its line
+      }
+      uploaded.push({ artifact_id: artifactId, file: filePath });
+      if (!values.json) console.log(`${artifactId}\t${filePath}`);
+    }
+    if (values.json) console.log(JSON.stringify(uploaded, null, 2));
+  },
+
+  async rm(context) {
+    const { ids, store } = context;
+    if (ids.length !== 1) throw new UsageError("rm takes one artifact id");
+    const { target } = await locate(context, ids[0]);
+    await removeArtifact({ artifactStore: store, studyOrTrial: target, artifactId: ids[0] });
+  },
+};
+
+async function download(context: Context, artifactId: string, filePath: string, label: string) {
+  const bar = progress(context.values, label);
+  try {
+    await downloadArtifact({
+      artifactStore: context.store,
+      artifactId,
+      filePath,
+      onProgress: bar.onProgress,
+    });
+  } finally {
+    bar.done();
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,58 @@
+// Turns a StudyOrTrial into the attribute operations the helpers need, so upload, list and
+// remove treat studies and trials in one way.
+import { UpdateFinishedTrialError } from "../storages/errors.ts";
+import type { JsonValue, StudyStorage } from "../storages/types.ts";
+import { isFinished } from "../storages/_trial_state.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
+
+export interface AttrTarget {
+  storage: StudyStorage;
+  /** The trial's id; undefined for a study. */
+  trialId?: number;
+  /** "study 3" or "trial 5", for messages. */
+  description: string;
+  getSystemAttrs(): Promise<Record<string, JsonValue>>;
+  setSystemAttr(key: string, value: JsonValue): Promise<void>;
+  /**
+   * Rejects unless the study exists, or the trial exists and is RUNNING or WAITING; resolves to
+   * the trial's study id (for optuna-dashboard's study-level tombstone), undefined for a study.
+   */
+  ensureWritable(): Promise<number | undefined>;
+}
+
+export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage): AttrTarget {
+  const resolved = storage ?? studyOrTrial.storage;
+  if (resolved === undefined) {
+    throw new TypeError(
+      "Cannot find the study storage: pass `storage` in the options, or a study or trial " +
+        "that carries one",
+    );
+  }
+  const s = resolved;
+  if (studyOrTrial.trialId !== undefined) {
+    const trialId = studyOrTrial.trialId;
+    return {
+      storage: s,
+      trialId,
+      description: `trial ${trialId}`,
+      getSystemAttrs: () => s.getTrialSystemAttrs(trialId),
+      setSystemAttr: (key, value) => s.setTrialSystemAttr(trialId, key, value),
+      async ensureWritable() {
+        const trial = await s.getTrial(trialId);
+        if (isFinished(trial.state)) throw new UpdateFinishedTrialError(trialId, trial.state);
+        return trial.studyId;
+      },
+    };
+  }
+  const studyId = studyOrTrial.studyId;
+  return {
+    storage: s,
+    description: `study ${studyId}`,
+    getSystemAttrs: () => s.getStudySystemAttrs(studyId),
+    setSystemAttr: (key, value) => s.setStudySystemAttr(studyId, key, value),
+    async ensureWritable() {
+      await s.getStudy(studyId);
+      return undefined;
+    },
+  };
+}

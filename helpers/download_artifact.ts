@@ -1,0 +1,120 @@
+/**
+ * Downloads an artifact to a new file, as Python's `optuna.artifacts.download_artifact`.
+ *
+ * @example Usage
+ * ```ts
+ * import { downloadArtifact, InMemoryArtifactStore } from "@optuna-deno/artifacts";
+ * const artifactStore = new InMemoryArtifactStore();
+ * await artifactStore.write("a1", ReadableStream.from([new TextEncoder().encode("hi")]));
+ * const dir = await Deno.makeTempDir();
+ * await downloadArtifact({ artifactStore, artifactId: "a1", filePath: `${dir}/a.txt` });
+ * console.log(await Deno.readTextFile(`${dir}/a.txt`)); // "hi"
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @module
+ */
+import { dirname, join } from "node:path";
+import { BufferedFileWriter } from "../_common/file_stream.ts";
+import type { TransferProgress } from "./types.ts";
+import { countBytes, pumpStream } from "../_common/stream.ts";
+import type { ArtifactStore } from "../stores/types.ts";
+
+/** Options of {@linkcode downloadArtifact}. */
+export interface DownloadArtifactOptions {
+  /** Where the bytes are. */
+  artifactStore: ArtifactStore;
+  /** The artifact's id. */
+  artifactId: string;
+  /** The file to create; it must not exist yet. */
+  filePath: string;
+  /** Cancels the download; no file is left behind. */
+  signal?: AbortSignal;
+  /** Told how many bytes have been written, after each chunk; `total` when the store can tell. */
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/**
+ * Downloads an artifact into a new file. The bytes go to a temporary file beside the target,
+ * which then takes the target's name only if that name is still free, so an existing file is
+ * never touched, and a failed or aborted download leaves no file behind.
+ *
+ * @example Usage
+ * ```ts
+ * import { downloadArtifact, FileSystemArtifactStore } from "@optuna-deno/artifacts";
+ * const dir = await Deno.makeTempDir();
+ * const artifactStore = new FileSystemArtifactStore(dir);
+ * await artifactStore.write("a1", ReadableStream.from([new Uint8Array([1, 2])]));
+ * await downloadArtifact({ artifactStore, artifactId: "a1", filePath: `${dir}/copy.bin` });
+ * console.log(await Deno.readFile(`${dir}/copy.bin`)); // Uint8Array(2) [ 1, 2 ]
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param options The store, the artifact id, the target path and a signal.
+ * @returns Nothing, once the file is complete.
+ * @throws {Deno.errors.AlreadyExists} When `filePath` exists.
+ * @throws {ArtifactNotFoundError} When the artifact does not exist.
+ */
+export async function downloadArtifact(options: DownloadArtifactOptions): Promise<void> {
+  const { artifactStore, artifactId, filePath, signal, onProgress } = options;
+  await ensureFree(filePath, artifactId);
+  const total = onProgress && artifactStore.stat
+    ? (await artifactStore.stat(artifactId, { signal })).size
+    : undefined;
+  const opened = await artifactStore.open(artifactId, { signal });
+  const stream = onProgress
+    ? countBytes(opened, (loaded) => onProgress({ loaded, total }))
+    : opened;
+  const tempPath = join(dirname(filePath), `.optuna-deno-${crypto.randomUUID()}.part`);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(tempPath, { write: true, createNew: true });
+  } catch (error) {
+    await stream.cancel().catch(() => {});
+    throw error;
+  }
+  let open = true;
+  try {
+    const writer = new BufferedFileWriter(file);
+    await pumpStream(stream, (chunk) => writer.write(chunk), signal);
+    await writer.flush();
+    file.close();
+    open = false;
+    await publish(tempPath, filePath, artifactId);
+  } catch (error) {
+    if (open) file.close();
+    await Deno.remove(tempPath).catch(() => {});
+    throw error;
+  }
+}
+
+async function ensureFree(filePath: string, artifactId: string): Promise<void> {
+  try {
+    await Deno.lstat(filePath);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  throw alreadyExists(filePath, artifactId);
+}
+
+function alreadyExists(filePath: string, artifactId: string): Error {
+  return new Deno.errors.AlreadyExists(
+    `Cannot download artifact "${artifactId}" to "${filePath}": the file already exists; ` +
+      "remove it or choose another path",
+  );
+}
+
+// A hard link fails if the target exists, so a file created meanwhile is never replaced.
+async function publish(tempPath: string, filePath: string, artifactId: string): Promise<void> {
+  try {
+    await Deno.link(tempPath, filePath);
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) throw alreadyExists(filePath, artifactId);
+    // File systems without hard links: fall back to a checked rename.
+    await ensureFree(filePath, artifactId);
+    await Deno.rename(tempPath, filePath);
+    return;
+  }
+  await Deno.remove(tempPath);
+}

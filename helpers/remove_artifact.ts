@@ -1,0 +1,86 @@
+/**
+ * Removes an artifact and marks it deleted the way optuna-dashboard does, so Python Optuna,
+ * the dashboard and this module all stop listing it. Python Optuna has no such helper.
+ *
+ * @example Usage
+ * ```ts
+ * import { createStudy, getAllArtifactMeta, InMemoryArtifactStore, removeArtifact, uploadArtifact } from "@optuna-deno/artifacts";
+ * const study = await createStudy();
+ * const artifactStore = new InMemoryArtifactStore();
+ * const artifactId = await uploadArtifact({ artifactStore, studyOrTrial: study, body: "x", filename: "x.txt" });
+ * await removeArtifact({ artifactStore, studyOrTrial: study, artifactId });
+ * console.log(await getAllArtifactMeta(study)); // []
+ * ```
+ *
+ * @module
+ */
+import { ArtifactNotFoundError } from "../stores/errors.ts";
+import { ARTIFACTS_ATTR_PREFIX, parseArtifactMeta } from "./_meta_codec.ts";
+import { resolveTarget } from "./_attr_target.ts";
+import type { StudyStorage } from "../storages/types.ts";
+import type { ArtifactStore } from "../stores/types.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
+
+/** The study attribute prefix under which optuna-dashboard once kept trial artifacts. */
+const DASHBOARD_ARTIFACTS_ATTR_PREFIX = "dashboard:artifacts:";
+// json.dumps(None): the tombstone value optuna-dashboard writes.
+const TOMBSTONE = "null";
+
+/** Options of {@linkcode removeArtifact}. */
+export interface RemoveArtifactOptions {
+  /** Where the bytes are. */
+  artifactStore: ArtifactStore;
+  /** The study or trial the artifact belongs to; a trial must be RUNNING or WAITING. */
+  studyOrTrial: StudyOrTrial;
+  /** The artifact's id. */
+  artifactId: string;
+  /** The storage, when `studyOrTrial` does not carry one. */
+  storage?: StudyStorage;
+  /** Cancels the removal of the bytes. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Removes an artifact: its attribute becomes optuna-dashboard's tombstone (`"null"`), for a
+ * trial artifact also the study attribute `dashboard:artifacts:<trial_id>:<artifact_id>`, and
+ * then its bytes are removed from the store. The metadata goes first, so it never names bytes
+ * that are gone.
+ *
+ * A finished trial's attributes cannot change in Optuna, so its artifacts cannot be removed:
+ * the call is refused before anything is touched.
+ *
+ * @example Usage
+ * ```ts
+ * import { createStudy, InMemoryArtifactStore, removeArtifact, uploadArtifact } from "@optuna-deno/artifacts";
+ * const study = await createStudy();
+ * const trial = await study.ask();
+ * const artifactStore = new InMemoryArtifactStore();
+ * const artifactId = await uploadArtifact({ artifactStore, studyOrTrial: trial, body: "x", filename: "x.txt" });
+ * await removeArtifact({ artifactStore, studyOrTrial: trial, artifactId });
+ * ```
+ *
+ * @param options The store, the study or trial, and the artifact id.
+ * @returns Nothing, once the artifact is gone.
+ * @throws {ArtifactNotFoundError} When the study or trial lists no such artifact.
+ * @throws {UpdateFinishedTrialError} When the trial has finished.
+ */
+export async function removeArtifact(options: RemoveArtifactOptions): Promise<void> {
+  const { artifactStore, artifactId, signal } = options;
+  const target = resolveTarget(options.studyOrTrial, options.storage);
+  const studyId = await target.ensureWritable();
+  const key = ARTIFACTS_ATTR_PREFIX + artifactId;
+  const attrs = await target.getSystemAttrs();
+  if (!Object.hasOwn(attrs, key) || parseArtifactMeta(attrs[key]) === null) {
+    throw new ArtifactNotFoundError(artifactId, { location: target.description });
+  }
+  signal?.throwIfAborted();
+  if (studyId !== undefined) {
+    await target.storage.setStudySystemAttr(
+      studyId,
+      `${DASHBOARD_ARTIFACTS_ATTR_PREFIX}${target.trialId}:${artifactId}`,
+      TOMBSTONE,
+    );
+  }
+  await target.setSystemAttr(key, TOMBSTONE);
+  await artifactStore.remove(artifactId, { signal });
+}

@@ -1,0 +1,188 @@
+/**
+ * Uploads an artifact and records it in the study's storage, as Python's
+ * `optuna.artifacts.upload_artifact`.
+ *
+ * @example Usage
+ * ```ts
+ * import { createStudy, InMemoryArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
+ * const study = await createStudy();
+ * const trial = await study.ask();
+ * const artifactId = await uploadArtifact({
+ *   artifactStore: new InMemoryArtifactStore(),
+ *   studyOrTrial: trial,
+ *   body: "x,y\n1,2\n",
+ *   filename: "points.csv",
+ * });
+ * console.log(artifactId.length); // 36
+ * ```
+ *
+ * @module
+ */
+import { ARTIFACTS_ATTR_PREFIX, DEFAULT_MIME_TYPE, serializeArtifactMeta } from "./_meta_codec.ts";
+import type { ArtifactMeta, TransferProgress } from "./types.ts";
+import { guessMimetype } from "./guess_mimetype.ts";
+import { resolveTarget } from "./_attr_target.ts";
+import { readableFromFile } from "../_common/file_stream.ts";
+import { countBytes } from "../_common/stream.ts";
+import type { StudyStorage } from "../storages/types.ts";
+import type { ArtifactStore, StreamSource } from "../stores/types.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
+
+/** Bytes to upload when there is no file: a stream, bytes, a `Blob` or text (as UTF-8). */
+export type ArtifactBody = ReadableStream<Uint8Array> | Uint8Array | Blob | string;
+
+/** Options of {@linkcode uploadArtifact}: give `filePath`, or `body` with `filename`. */
+export interface UploadArtifactOptions {
+  /** Where the bytes go. */
+  artifactStore: ArtifactStore;
+  /** The study or trial the artifact belongs to; a trial must be RUNNING or WAITING. */
+  studyOrTrial: StudyOrTrial;
+  /** The file to upload; its base name becomes the artifact's file name. */
+  filePath?: string;
+  /** The bytes to upload instead of a file, such as a request body. */
+  body?: ArtifactBody;
+  /** The file name to record; required with `body`, and overrides `filePath`'s base name. */
+  filename?: string;
+  /** The storage, when `studyOrTrial` does not carry one. */
+  storage?: StudyStorage;
+  /** The MIME type; guessed from the file name when unset or empty. */
+  mimetype?: string;
+  /** The content encoding (such as `"gzip"`); guessed from the file name when unset or empty. */
+  encoding?: string;
+  /** Cancels the upload; nothing is left behind. */
+  signal?: AbortSignal;
+  /** Told how many bytes have been sent, after each chunk. */
+  onProgress?: (progress: TransferProgress) => void;
+}
+
+/**
+ * Uploads an artifact to the artifact store, then records its metadata as a system attribute
+ * of the study or trial, in the exact format of Python Optuna.
+ *
+ * A trial's state is checked first; the bytes are written before the metadata, and removed
+ * again if the metadata cannot be written, so the metadata never names a missing artifact.
+ *
+ * @example Usage
+ * ```ts
+ * import { createStudy, FileSystemArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/notes.txt`, "hello");
+ * const study = await createStudy();
+ * const artifactId = await uploadArtifact({
+ *   artifactStore: new FileSystemArtifactStore(dir),
+ *   studyOrTrial: study,
+ *   filePath: `${dir}/notes.txt`,
+ * });
+ * console.log(await Deno.readTextFile(`${dir}/${artifactId}`)); // "hello"
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ *
+ * @param options What to upload, where, and for which study or trial.
+ * @returns The new artifact's id, a lowercase UUIDv4.
+ * @throws {UpdateFinishedTrialError} When the trial has finished.
+ * @throws {StudyNotFoundError} When the study does not exist.
+ * @throws {TrialNotFoundError} When the trial does not exist.
+ * @throws {Deno.errors.NotFound} When `filePath` does not exist.
+ */
+export async function uploadArtifact(options: UploadArtifactOptions): Promise<string> {
+  const { artifactStore, signal } = options;
+  const { content, contentLength, filename } = await sourceOf(options);
+  const target = resolveTarget(options.studyOrTrial, options.storage);
+  signal?.throwIfAborted();
+  await target.ensureWritable();
+
+  const guess = guessMimetype(filename);
+  const meta: ArtifactMeta = {
+    artifactId: crypto.randomUUID(),
+    filename,
+    mimetype: options.mimetype || guess.mimetype || DEFAULT_MIME_TYPE,
+    encoding: options.encoding || guess.encoding,
+  };
+  await artifactStore.write(
+    meta.artifactId,
+    withProgress(content, contentLength, options.onProgress),
+    {
+      signal,
+      contentLength,
+      contentType: meta.mimetype,
+    },
+  );
+  try {
+    signal?.throwIfAborted();
+    await target.setSystemAttr(
+      ARTIFACTS_ATTR_PREFIX + meta.artifactId,
+      serializeArtifactMeta(meta),
+    );
+  } catch (error) {
+    // Never leave a blob that no metadata names; keep the original error.
+    await artifactStore.remove(meta.artifactId).catch(() => {});
+    throw error;
+  }
+  return meta.artifactId;
+}
+
+function withProgress(
+  content: StreamSource,
+  total: number | undefined,
+  onProgress: UploadArtifactOptions["onProgress"],
+): StreamSource {
+  if (!onProgress) return content;
+  const observe = (stream: ReadableStream<Uint8Array>) =>
+    countBytes(stream, (loaded) => onProgress({ loaded, total }));
+  return typeof content === "function" ? async () => observe(await content()) : observe(content);
+}
+
+interface Source {
+  content: StreamSource;
+  contentLength?: number;
+  filename: string;
+}
+
+async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
+  const { filePath, body } = options;
+  if ((filePath === undefined) === (body === undefined)) {
+    throw new TypeError("Cannot upload an artifact: give either `filePath` or `body`");
+  }
+  if (filePath !== undefined) {
+    const filename = basename(options.filename || filePath);
+    let info: Deno.FileInfo;
+    try {
+      info = await Deno.stat(filePath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        throw new Deno.errors.NotFound(
+          `Cannot upload "${filePath}": the file does not exist; check the path`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+    if (!info.isFile) {
+      throw new TypeError(`Cannot upload "${filePath}": it is not a regular file`);
+    }
+    // A factory, so that a retrying store can read the file again from the start.
+    const content = async () => readableFromFile(await Deno.open(filePath, { read: true }));
+    return { content, contentLength: info.size, filename };
+  }
+  if (!options.filename) {
+    throw new TypeError("Cannot upload a body without a file name: give `filename`");
+  }
+  const filename = basename(options.filename);
+  if (body instanceof ReadableStream) return { content: body, filename };
+  if (body instanceof Blob) {
+    return { content: () => body.stream(), contentLength: body.size, filename };
+  }
+  const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body!;
+  return {
+    content: () => ReadableStream.from([bytes]),
+    contentLength: bytes.length,
+    filename,
+  };
+}
+
+// Python's os.path.basename: the part after the last separator ("/", and "\" on Windows).
+function basename(path: string): string {
+  const separators = Deno.build.os === "windows" ? /[\\/]/ : /\//;
+  const parts = path.split(separators);
+  return parts[parts.length - 1];
+}

@@ -1,0 +1,48 @@
+// Every public import path of deno.json resolves and exports what its users import.
+import assert from "node:assert/strict";
+
+const EXPECTED: Record<string, string[]> = {
+  "@optuna-deno/artifacts": [
+    "FileSystemArtifactStore",
+    "InMemoryArtifactStore",
+    "Backoff",
+    "InMemoryStorage",
+    "createStudy",
+    "loadStudy",
+    "uploadArtifact",
+    "downloadArtifact",
+    "getAllArtifactMeta",
+    "removeArtifact",
+    "guessMimetype",
+    "ArtifactNotFoundError",
+    "UpdateFinishedTrialError",
+    "DuplicatedStudyError",
+  ],
+  "@optuna-deno/artifacts/s3": ["S3ArtifactStore"],
+  "@optuna-deno/artifacts/gcs": ["GCSArtifactStore"],
+  "@optuna-deno/artifacts/journal": ["JournalFileStorage"],
+  "@optuna-deno/artifacts/sqlite": ["SqliteStorage", "RdbStorage"],
+  "@optuna-deno/artifacts/postgres": ["PostgresStorage", "RdbStorage"],
+  "@optuna-deno/artifacts/cli": ["main", "USAGE"],
+};
+
+Deno.test("every export of deno.json resolves and has its symbols", async () => {
+  const config = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  );
+  const paths = Object.keys(config.exports).map((key) =>
+    key === "." ? config.name : `${config.name}${key.slice(1)}`
+  );
+  assert.deepEqual(paths.toSorted(), Object.keys(EXPECTED).toSorted());
+  for (const path of paths) {
+    const module = await import(path);
+    for (const name of EXPECTED[path]) assert.ok(name in module, `${path} exports ${name}`);
+  }
+});
+
+Deno.test("mod.ts keeps internals out of the public API", async () => {
+  const module = await import("@optuna-deno/artifacts");
+  for (const name of ["serializeArtifactMeta", "parseArtifactMeta", "isFinished"]) {
+    assert.ok(!(name in module), `${name} is internal`);
+  }
+});
