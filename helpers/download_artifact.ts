@@ -14,10 +14,10 @@
  *
  * @module
  */
-import { dirname, join } from "node:path";
-import { BufferedFileWriter } from "../_common/file_stream.ts";
+import { dirname } from "node:path";
+import { writeFileAtomic } from "../_common/atomic_file.ts";
 import type { TransferProgress } from "./types.ts";
-import { countBytes, pumpStream } from "../_common/stream.ts";
+import { countBytes } from "../_common/stream.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 
 /** Options of {@linkcode downloadArtifact}. */
@@ -32,21 +32,31 @@ export interface DownloadArtifactOptions {
   signal?: AbortSignal;
   /** Told how many bytes have been written, after each chunk; `total` when the store can tell. */
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * Sync the file, and then its folder entry, to disk before resolving, so a power loss right
+   * after cannot leave an empty or partial file under the name. Off is faster for scratch
+   * copies.
+   *
+   * @default {true}
+   */
+  sync?: boolean;
 }
 
 /**
- * Downloads an artifact into a new file. The bytes go to a temporary file beside the target,
- * which then takes the target's name only if that name is still free, so an existing file is
- * never touched, and a failed or aborted download leaves no file behind.
+ * Downloads an artifact into a new file. The bytes go to a temporary file beside the target
+ * (`.optuna-deno-<uuid>.tmp`), which is synced and then takes the target's name only if that
+ * name is still free, so an existing file is never touched, and a failed or aborted download
+ * leaves no file behind.
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { downloadArtifact, FileSystemArtifactStore } from "@optuna-deno/artifacts";
  * const dir = await Deno.makeTempDir();
  * const artifactStore = new FileSystemArtifactStore(dir);
  * await artifactStore.write("a1", ReadableStream.from([new Uint8Array([1, 2])]));
  * await downloadArtifact({ artifactStore, artifactId: "a1", filePath: `${dir}/copy.bin` });
- * console.log(await Deno.readFile(`${dir}/copy.bin`)); // Uint8Array(2) [ 1, 2 ]
+ * assert.deepEqual(await Deno.readFile(`${dir}/copy.bin`), new Uint8Array([1, 2]));
  * await Deno.remove(dir, { recursive: true });
  * ```
  *
@@ -65,25 +75,16 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   const stream = onProgress
     ? countBytes(opened, (loaded) => onProgress({ loaded, total }))
     : opened;
-  const tempPath = join(dirname(filePath), `.optuna-deno-${crypto.randomUUID()}.part`);
-  let file: Deno.FsFile;
   try {
-    file = await Deno.open(tempPath, { write: true, createNew: true });
+    await writeFileAtomic(stream, {
+      dir: dirname(filePath),
+      what: `artifact "${artifactId}" to "${filePath}"`,
+      sync: options.sync ?? true,
+      signal,
+      publish: (tempPath) => publish(tempPath, filePath, artifactId),
+    });
   } catch (error) {
     await stream.cancel().catch(() => {});
-    throw error;
-  }
-  let open = true;
-  try {
-    const writer = new BufferedFileWriter(file);
-    await pumpStream(stream, (chunk) => writer.write(chunk), signal);
-    await writer.flush();
-    file.close();
-    open = false;
-    await publish(tempPath, filePath, artifactId);
-  } catch (error) {
-    if (open) file.close();
-    await Deno.remove(tempPath).catch(() => {});
     throw error;
   }
 }

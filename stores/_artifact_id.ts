@@ -1,5 +1,6 @@
 // Artifact id validation shared by every store, so an id is valid everywhere or nowhere.
 import { InvalidArtifactIdError } from "./errors.ts";
+import { isTempName, TEMP_PREFIX } from "../_common/atomic_file.ts";
 
 const MAX_ID_BYTES = 255;
 // C0 controls, DEL and C1 controls: never part of an id Optuna generates, and unsafe in paths.
@@ -13,6 +14,12 @@ export function validateArtifactId(artifactId: string): void {
   }
   if (artifactId === "." || artifactId === "..") {
     throw new InvalidArtifactIdError(artifactId, "it names a directory");
+  }
+  if (isTempName(artifactId)) {
+    throw new InvalidArtifactIdError(
+      artifactId,
+      `it starts with "${TEMP_PREFIX}", the prefix of temporary files`,
+    );
   }
   if (artifactId.includes("/") || artifactId.includes("\\")) {
     throw new InvalidArtifactIdError(artifactId, "it contains a path separator");

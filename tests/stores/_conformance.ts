@@ -40,6 +40,7 @@ export const INVALID_IDS: Array<[string, string]> = [
   ["NUL", "a\0b"],
   ["256 bytes", "a".repeat(256)],
   ["256 bytes of UTF-8", "é".repeat(128)],
+  ["temporary file name", ".optuna-deno-0d5c9b2e-3f7a-4c1e-9b8d-2a6f4e1c7b90.tmp"],
 ];
 
 /** Registers the conformance tests of one store. */

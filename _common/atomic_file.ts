@@ -1,0 +1,143 @@
+// Writes a file atomically, for the file-system store and for downloadArtifact: the bytes go to
+// a temporary file in the target's folder, which is synced, published under its final name
+// (a rename, or a hard link that never replaces an existing file) and the folder synced, so a
+// reader never sees half a file and a crash never leaves a published file without its bytes.
+// A failed or aborted write removes its temporary file.
+import { join } from "node:path";
+import { BufferedFileWriter } from "./file_stream.ts";
+import { withContext } from "./error_context.ts";
+import { pumpStream, resolveSource } from "./stream.ts";
+import type { StreamSource } from "../stores/types.ts";
+
+/** The prefix of every temporary file; artifact ids may not start with it. */
+export const TEMP_PREFIX = ".optuna-deno-";
+
+/** Whether a file name is one of this module's temporary files. */
+export function isTempName(name: string): boolean {
+  return name.startsWith(TEMP_PREFIX);
+}
+
+/** What {@linkcode writeFileAtomic} needs besides the bytes. */
+export interface AtomicWriteOptions {
+  /** The folder of the final file; the temporary file is made there. */
+  dir: string;
+  /** What is written, for error messages: `artifact "a1" to "/data"`. */
+  what: string;
+  /** Gives the synced temporary file its final name. */
+  publish(tempPath: string): Promise<void>;
+  /** Whether to sync the file before publishing it and the folder after. */
+  sync: boolean;
+  /** Cancels the write. */
+  signal?: AbortSignal;
+  /** Turns the error of creating the temporary file into the caller's (a missing folder). */
+  onCreateError?: (error: unknown) => unknown;
+}
+
+/**
+ * Streams `content` into a new temporary file and publishes it. The temporary file is locked
+ * (an exclusive `flock`) until it is published or removed, which tells a sweeper that the write
+ * is in progress.
+ */
+export async function writeFileAtomic(
+  content: StreamSource,
+  options: AtomicWriteOptions,
+): Promise<void> {
+  const { dir, signal } = options;
+  signal?.throwIfAborted();
+  const tempPath = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}.tmp`);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(tempPath, { write: true, createNew: true });
+  } catch (error) {
+    throw options.onCreateError?.(error) ?? error;
+  }
+  // Errors of the disk (a full disk, an I/O error) say what was written; the source's own pass.
+  const disk = <T>(step: Promise<T>) =>
+    step.catch((error) => {
+      throw withContext(error, `Cannot write ${options.what}`);
+    });
+  try {
+    await file.lock(true);
+    const writer = new BufferedFileWriter(file);
+    await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
+    await disk(writer.flush());
+    if (options.sync) await disk(file.sync());
+    signal?.throwIfAborted();
+    await options.publish(tempPath);
+  } catch (error) {
+    await Deno.remove(tempPath).catch(() => {});
+    throw error;
+  } finally {
+    file.close();
+  }
+  if (options.sync) await syncDir(dir);
+}
+
+/** Makes a folder's entries (a rename, a new link) durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await Deno.open(dir, { read: true });
+  try {
+    await handle.sync();
+  } finally {
+    handle.close();
+  }
+}
+
+/** Options of {@linkcode removeStaleTempFiles}. */
+export interface RemoveStaleTempFilesOptions {
+  /** Seconds since a temporary file last changed before it counts as stale. */
+  olderThan: number;
+}
+
+/** What {@linkcode removeStaleTempFiles} removed. */
+export interface RemovedTempFiles {
+  /** The names removed. */
+  names: string[];
+  /** Their total size in bytes. */
+  bytes: number;
+}
+
+// FsFile.tryLock came after Deno 2.5; where it is missing, age alone decides.
+type TryLock = { tryLock?: (exclusive: boolean) => Promise<boolean> };
+
+/**
+ * Removes the temporary files in `dir` left by writes that died (a kill -9, a power loss):
+ * those unchanged for `olderThan` seconds whose lock no writer holds.
+ */
+export async function removeStaleTempFiles(
+  dir: string,
+  options: RemoveStaleTempFilesOptions,
+): Promise<RemovedTempFiles> {
+  if (!(options.olderThan >= 0)) {
+    throw new RangeError(
+      `Cannot sweep "${dir}" with olderThan ${options.olderThan}: use a number of seconds >= 0`,
+    );
+  }
+  const removed: RemovedTempFiles = { names: [], bytes: 0 };
+  const cutoff = Date.now() - options.olderThan * 1000;
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isFile || !isTempName(entry.name)) continue;
+    const path = join(dir, entry.name);
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // published or removed meanwhile
+      throw error;
+    }
+    try {
+      const info = await file.stat();
+      if ((info.mtime?.getTime() ?? 0) > cutoff) continue;
+      const tryLock = (file as unknown as TryLock).tryLock;
+      if (tryLock && !(await tryLock.call(file, true))) continue; // a write in progress
+      await Deno.remove(path);
+      removed.names.push(entry.name);
+      removed.bytes += info.size;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    } finally {
+      file.close();
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,312 @@
+// FileSystemArtifactStore and downloadArtifact under real faults: kill -9 in the middle of a
+// write, links swapped while artifacts are opened, a full disk, and what reaches the disk
+// before a write resolves (seen with strace).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { downloadArtifact } from "../../helpers/download_artifact.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
+import { InMemoryStorage } from "../../storages/memory.ts";
+import {
+  ArtifactNotFoundError,
+  ArtifactPathEscapeError,
+  InvalidArtifactIdError,
+} from "../../stores/errors.ts";
+import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
+import { InMemoryArtifactStore } from "../../stores/memory.ts";
+import { createStudy } from "../../study/study.ts";
+import { chunked, pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
+import { isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";
+
+const STORE_MODULE = new URL("../../stores/filesystem.ts", import.meta.url).href;
+const DOWNLOAD_MODULE = new URL("../../helpers/download_artifact.ts", import.meta.url).href;
+const hasTryLock = "tryLock" in Deno.FsFile.prototype;
+const strace = (() => {
+  try {
+    return new Deno.Command("strace", { args: ["-V"] }).outputSync().code === 0;
+  } catch {
+    if (Deno.env.get("CI")) throw new Error("CI must install strace");
+    console.warn("Skipping the durability tests: no strace");
+    return false;
+  }
+})();
+
+const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).toSorted();
+
+Deno.test("FileSystemArtifactStore: a write killed with SIGKILL leaves a temp file that no id reaches and removeStaleTempFiles() removes", async () => {
+  await withTempDir(async (dir) => {
+    const script = `
+      import { FileSystemArtifactStore } from ${JSON.stringify(STORE_MODULE)};
+      const store = new FileSystemArtifactStore(${JSON.stringify(dir)});
+      let sent = 0;
+      await store.write("victim", new ReadableStream({
+        async pull(controller) {
+          controller.enqueue(new Uint8Array(1024 * 1024));
+          if (++sent === 4) console.log("midway");
+          await new Promise((r) => setTimeout(r, sent >= 4 ? 60_000 : 0));
+        },
+      }));
+    `;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["eval", script],
+      stdout: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assert.equal((await reader.read()).value?.trim(), "midway");
+    child.kill("SIGKILL");
+    await child.status;
+    reader.releaseLock();
+    await child.stdout.cancel().catch(() => {});
+
+    const [temp] = names(dir);
+    assert.match(temp, /^\.optuna-deno-[0-9a-f-]{36}\.tmp$/);
+    const store = new FileSystemArtifactStore(dir);
+    await assert.rejects(store.open("victim"), ArtifactNotFoundError);
+    await assert.rejects(store.open(temp), InvalidArtifactIdError);
+    await assert.rejects(store.remove(temp), InvalidArtifactIdError);
+    await assert.rejects(store.stat(temp), InvalidArtifactIdError);
+    // Younger than the threshold: kept (it might be a slow write).
+    assert.deepEqual(await store.removeStaleTempFiles({ olderThan: 3600 }), {
+      names: [],
+      bytes: 0,
+    });
+    const removed = await store.removeStaleTempFiles({ olderThan: 0 });
+    assert.deepEqual(removed.names, [temp]);
+    assert.ok(removed.bytes >= 1024 * 1024, String(removed.bytes));
+    assert.deepEqual(names(dir), []);
+  });
+});
+
+Deno.test({
+  name:
+    "FileSystemArtifactStore.removeStaleTempFiles() never touches a write in progress, however old it looks",
+  ignore: !hasTryLock,
+  async fn() {
+    await withTempDir(async (dir) => {
+      const store = new FileSystemArtifactStore(dir);
+      const data = pseudoRandomBytes(3 * 1024 * 1024);
+      let resume!: () => void;
+      let stalled!: () => void;
+      const midway = new Promise<void>((r) => stalled = r);
+      const gate = new Promise<void>((r) => resume = r);
+      let sent = false;
+      const writing = store.write(
+        "slow",
+        new ReadableStream({
+          async pull(controller) {
+            if (sent) {
+              controller.close();
+              return;
+            }
+            controller.enqueue(data.subarray(0, 2 * 1024 * 1024));
+            stalled();
+            await gate;
+            controller.enqueue(data.subarray(2 * 1024 * 1024));
+            sent = true;
+          },
+        }),
+      );
+      await midway;
+      await new Promise((r) => setTimeout(r, 50)); // the buffered writer flushes its first MiB
+      const [temp] = names(dir);
+      const hourAgo = new Date(Date.now() - 3600_000);
+      await Deno.utime(join(dir, temp), hourAgo, hourAgo);
+      assert.deepEqual((await store.removeStaleTempFiles({ olderThan: 60 })).names, []);
+      assert.deepEqual(names(dir), [temp]);
+      resume();
+      await writing;
+      assert.equal(sha256(await Deno.readFile(join(dir, "slow"))), sha256(data));
+      assert.deepEqual(names(dir), ["slow"]);
+    });
+  },
+});
+
+Deno.test("FileSystemArtifactStore.open() never returns a file outside the store while a link is swapped", async () => {
+  await withTempDir(async (outside) => {
+    await withTempDir(async (dir) => {
+      await Deno.writeTextFile(join(outside, "secret"), "outside");
+      await Deno.writeTextFile(join(dir, "inside"), "inside");
+      // A second process swaps "link" between the two targets as fast as it can (rename is
+      // atomic, so "link" always exists).
+      const swapper = new Deno.Command("bash", {
+        args: [
+          "-c",
+          `cd ${JSON.stringify(dir)}; for i in $(seq 1 200000); do ` +
+          `ln -sfn ${JSON.stringify(join(outside, "secret"))} a.tmp && mv -fT a.tmp link; ` +
+          `ln -sfn ${JSON.stringify(join(dir, "inside"))} b.tmp && mv -fT b.tmp link; done`,
+        ],
+      }).spawn();
+      const store = new FileSystemArtifactStore(dir);
+      while (true) {
+        try {
+          await Deno.lstat(join(dir, "link"));
+          break;
+        } catch {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      const seen = { inside: 0, refused: 0, replaced: 0 };
+      try {
+        for (let i = 0; i < 4000; i++) {
+          try {
+            const text = await new Response(await store.open("link")).text();
+            assert.equal(text, "inside", `open ${i} returned the outside file`);
+            seen.inside++;
+          } catch (error) {
+            if (error instanceof ArtifactPathEscapeError) seen.refused++;
+            else if (/was replaced \d+ times while being opened/.test(String(error))) {
+              seen.replaced++;
+            } else if (!(error instanceof ArtifactNotFoundError)) throw error;
+          }
+        }
+      } finally {
+        swapper.kill();
+        await swapper.status;
+      }
+      console.log(`4000 opens during swaps: ${JSON.stringify(seen)}`);
+      assert.ok(seen.inside > 0 && seen.refused > 0, JSON.stringify(seen));
+    });
+  });
+});
+
+/** The syscalls of a Deno script that touch the disk's durability, with their paths. */
+async function traced(script: string): Promise<string[]> {
+  await using log = await Deno.makeTempFile().then((path) => ({
+    path,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(path);
+    },
+  }));
+  const { code, stderr } = await new Deno.Command("strace", {
+    args: [
+      "-f",
+      "-y",
+      "-qq",
+      "-o",
+      log.path,
+      "-e",
+      "trace=fsync,fdatasync,rename,renameat,renameat2,link,linkat",
+      Deno.execPath(),
+      "eval",
+      script,
+    ],
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  return (await Deno.readTextFile(log.path)).split("\n")
+    .map((line) => line.replace(/^\d+\s+/, ""))
+    .filter((line) => /^(fsync|fdatasync|rename|link)/.test(line) && !/resumed/.test(line))
+    .filter((line) => !line.includes("/deno/gen/")); // Deno's own cache of the script
+}
+
+Deno.test({
+  name: "FileSystemArtifactStore.write() syncs the bytes before the rename and the folder after",
+  ignore: !strace,
+  async fn() {
+    await withTempDir(async (dir) => {
+      const write = (sync: boolean, id: string) =>
+        traced(`
+          import { FileSystemArtifactStore } from ${JSON.stringify(STORE_MODULE)};
+          const store = new FileSystemArtifactStore(${JSON.stringify(dir)}, { sync: ${sync} });
+          await store.write(${JSON.stringify(id)}, ReadableStream.from([new Uint8Array(10)]));
+        `);
+      const calls = await write(true, "durable");
+      const order = calls.map((c) =>
+        c.startsWith("fsync") || c.startsWith("fdatasync")
+          ? (c.includes(".optuna-deno-") ? "sync temp" : c.includes(`<${dir}>`) ? "sync dir" : c)
+          : c.includes("durable")
+          ? "rename"
+          : c
+      );
+      assert.deepEqual(order, ["sync temp", "rename", "sync dir"], calls.join("\n"));
+      assert.deepEqual((await write(false, "scratch")).filter((c) => /sync/.test(c)), []);
+    });
+  },
+});
+
+Deno.test({
+  name: "downloadArtifact() syncs the file before linking it into place, and the folder after",
+  ignore: !strace,
+  async fn() {
+    await withTempDir(async (dir) => {
+      const calls = await traced(`
+        import { downloadArtifact } from ${JSON.stringify(DOWNLOAD_MODULE)};
+        import { InMemoryArtifactStore } from ${
+        JSON.stringify(new URL("../../stores/memory.ts", import.meta.url).href)
+      };
+        const artifactStore = new InMemoryArtifactStore();
+        await artifactStore.write("a1", ReadableStream.from([new Uint8Array(10)]));
+        await downloadArtifact({ artifactStore, artifactId: "a1", filePath: ${
+        JSON.stringify(join(dir, "copy.bin"))
+      } });
+      `);
+      const order = calls.map((c) =>
+        /^f(data)?sync/.test(c)
+          ? (c.includes(".optuna-deno-") ? "sync temp" : c.includes(`<${dir}>`) ? "sync dir" : c)
+          : c.startsWith("link")
+          ? "link"
+          : c
+      );
+      assert.deepEqual(order, ["sync temp", "link", "sync dir"], calls.join("\n"));
+      assert.deepEqual(names(dir), ["copy.bin"]);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "A full disk fails a store write, a download and an upload with a clear error and leaves nothing partial",
+  ignore: tmpfsUnavailable,
+  async fn() {
+    await withTmpfs(2 * 1024 * 1024, async (dir) => {
+      const store = new FileSystemArtifactStore(dir);
+      const big = pseudoRandomBytes(3 * 1024 * 1024);
+      const diskFull = (what: RegExp) => (error: unknown) => {
+        assert.ok(isDiskFull(error), String(error));
+        assert.match((error as Error).message, what);
+        return true;
+      };
+
+      await assert.rejects(store.write("big", () => chunked(big)), diskFull(/artifact "big"/));
+      assert.deepEqual(names(dir), []);
+
+      const source = new InMemoryArtifactStore();
+      await source.write("big", () => chunked(big));
+      const target = join(dir, "copy.bin");
+      await assert.rejects(
+        downloadArtifact({ artifactStore: source, artifactId: "big", filePath: target }),
+        diskFull(/copy\.bin/),
+      );
+      assert.deepEqual(names(dir), []);
+
+      const storage = new InMemoryStorage();
+      const study = await createStudy({ storage });
+      const trial = await study.ask();
+      await assert.rejects(
+        uploadArtifact({ artifactStore: store, studyOrTrial: trial, body: big, filename: "b" }),
+        diskFull(/Cannot write artifact/),
+      );
+      assert.deepEqual(await getAllArtifactMeta(trial), []);
+      assert.deepEqual(names(dir), []);
+
+      // What fits is written, byte for byte, once the failures are behind.
+      const fits = big.subarray(0, 1024 * 1024);
+      await store.write("fits", () => chunked(fits));
+      assert.equal(sha256(await Deno.readFile(join(dir, "fits"))), sha256(fits));
+      assert.deepEqual(names(dir), ["fits"]);
+    });
+  },
+});
+
+Deno.test("FileSystemArtifactStore refuses an id with the temporary files' prefix on every operation", async () => {
+  await withTempDir(async (dir) => {
+    const store = new FileSystemArtifactStore(dir);
+    const id = ".optuna-deno-0d5c9b2e-3f7a-4c1e-9b8d-2a6f4e1c7b90.tmp";
+    await assert.rejects(store.write(id, () => chunked(new Uint8Array([1]))), (error) => {
+      assert.ok(error instanceof InvalidArtifactIdError);
+      assert.match(error.message, /prefix of temporary files/);
+      return true;
+    });
+    assert.deepEqual(names(dir), []);
+  });
+});
