@@ -18,12 +18,19 @@
  *
  * @module
  */
-import { ARTIFACTS_ATTR_PREFIX, DEFAULT_MIME_TYPE, serializeArtifactMeta } from "./_meta_codec.ts";
-import type { ArtifactMeta, TransferProgress } from "./types.ts";
+import type { ArtifactMeta } from "./types.ts";
+import { ARTIFACTS_ATTR_PREFIX, DEFAULT_MIME_TYPE } from "./_meta_codec.ts";
+import { serializeArtifactMeta } from "./_meta_codec.ts";
 import { guessMimetype } from "./guess_mimetype.ts";
-import { resolveTarget } from "./_attr_target.ts";
+import { type AttrTarget, resolveTarget } from "./_attr_target.ts";
+import {
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+} from "../storages/errors.ts";
 import { readableFromFile } from "../_common/file_stream.ts";
 import { countBytes } from "../_common/stream.ts";
+import type { TransferProgress } from "./types.ts";
 import type { StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore, StreamSource } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
@@ -59,8 +66,10 @@ export interface UploadArtifactOptions {
  * Uploads an artifact to the artifact store, then records its metadata as a system attribute
  * of the study or trial, in the exact format of Python Optuna.
  *
- * A trial's state is checked first; the bytes are written before the metadata, and removed
- * again if the metadata cannot be written, so the metadata never names a missing artifact.
+ * A trial's state is checked first; the bytes are written (and, on the file system, synced)
+ * before the metadata, and removed again if the metadata is known not to have been written, so
+ * the metadata never names a missing artifact. A failure after the metadata is durable (a
+ * journal lock broken while held) does not fail the upload.
  *
  * @example Usage
  * ```ts
@@ -107,18 +116,41 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
       contentType: meta.mimetype,
     },
   );
+  const key = ARTIFACTS_ATTR_PREFIX + meta.artifactId;
+  signal?.throwIfAborted();
   try {
-    signal?.throwIfAborted();
-    await target.setSystemAttr(
-      ARTIFACTS_ATTR_PREFIX + meta.artifactId,
-      serializeArtifactMeta(meta),
-    );
+    await target.setSystemAttr(key, serializeArtifactMeta(meta));
   } catch (error) {
-    // Never leave a blob that no metadata names; keep the original error.
-    await artifactStore.remove(meta.artifactId).catch(() => {});
+    const recorded = await recordedDespite(target, key, error);
+    if (recorded) return meta.artifactId;
+    // Never leave a blob that no metadata names, but never remove one that metadata may name:
+    // after an unclear failure (a connection lost during a commit) the blob stays.
+    if (recorded === false) await artifactStore.remove(meta.artifactId).catch(() => {});
     throw error;
   }
   return meta.artifactId;
+}
+
+/**
+ * Whether a failed attribute write was recorded all the same: `false` for a refusal that
+ * wrote nothing (or when a read does not find it), `undefined` when it cannot be told.
+ */
+async function recordedDespite(
+  target: AttrTarget,
+  key: string,
+  error: unknown,
+): Promise<boolean | undefined> {
+  if (
+    error instanceof UpdateFinishedTrialError || error instanceof StudyNotFoundError ||
+    error instanceof TrialNotFoundError
+  ) {
+    return false;
+  }
+  try {
+    return Object.hasOwn(await target.getSystemAttrs(), key);
+  } catch {
+    return undefined;
+  }
 }
 
 function withProgress(

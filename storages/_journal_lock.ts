@@ -10,12 +10,18 @@ export interface JournalLockOptions {
   kind: JournalLockKind;
   /** Seconds a lock may stay unchanged before it is broken as stale; `null` never breaks it. */
   gracePeriod: number | null;
+  /** Told what went wrong without failing the operation: a long wait, a broken lock. */
+  onWarning: (message: string) => void;
 }
 
 const MAX_SLEEP_MS = 1000;
 const WARNING_INTERVAL_MS = 10_000;
 
-/** Runs `fn` while holding the journal's lock. */
+/**
+ * Runs `fn` while holding the journal's lock. A release that fails (another writer broke the
+ * lock as stale while this one stalled) is reported, never thrown: by then `fn` has either
+ * appended its line, and succeeded, or failed with its own error, which is kept.
+ */
 export async function withJournalLock<T>(
   journalPath: string,
   options: JournalLockOptions,
@@ -26,7 +32,12 @@ export async function withJournalLock<T>(
   try {
     return await fn();
   } finally {
-    await release(lockPath);
+    await release(lockPath).catch((error) =>
+      options.onWarning(
+        `Cannot release the journal lock "${lockPath}": ${error.message}; another writer ` +
+          "probably broke it as stale while this one stalled. The operation itself was kept.",
+      )
+    );
   }
 }
 
@@ -52,7 +63,7 @@ async function acquire(journalPath: string, lockPath: string, options: JournalLo
   while (!(await tryCreate(journalPath, lockPath, options.kind))) {
     const now = performance.now();
     if (now - lastWarning > WARNING_INTERVAL_MS) {
-      console.warn(`Waiting for the journal lock "${lockPath}" for over 10 seconds; retrying`);
+      options.onWarning(`Waiting for the journal lock "${lockPath}" for over 10 seconds; retrying`);
       lastWarning = now;
     }
     if (options.gracePeriod !== null) {
@@ -69,7 +80,7 @@ async function acquire(journalPath: string, lockPath: string, options: JournalLo
         lastChange = now;
       }
       if (now - lastChange > options.gracePeriod * 1000) {
-        console.warn(`Breaking the stale journal lock "${lockPath}"`);
+        options.onWarning(`Breaking the stale journal lock "${lockPath}"`);
         try {
           await release(lockPath);
           sleepMs = 1;

@@ -115,20 +115,20 @@ export class StorageModel {
   }
 
   getStudySystemAttrs(studyId: number): Record<string, JsonValue> {
-    return structuredClone(Object.fromEntries(this.#study(studyId).systemAttrs));
+    return copyAttrs(this.#study(studyId).systemAttrs);
   }
 
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): void {
-    this.#study(studyId).systemAttrs.set(key, structuredClone(value));
+    this.#study(studyId).systemAttrs.set(key, copyJson(value));
   }
 
   getTrialSystemAttrs(trialId: number): Record<string, JsonValue> {
-    return structuredClone(Object.fromEntries(this.#trial(trialId).systemAttrs));
+    return copyAttrs(this.#trial(trialId).systemAttrs);
   }
 
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): void {
     this.checkWritableTrial(trialId);
-    this.#trials[trialId].systemAttrs.set(key, structuredClone(value));
+    this.#trials[trialId].systemAttrs.set(key, copyJson(value));
   }
 
   #study(studyId: number): StudyRecord {
@@ -142,4 +142,16 @@ export class StorageModel {
     if (record === undefined) throw new TrialNotFoundError(trialId);
     return record;
   }
+}
+
+// Strings (most attribute values, and the large ones) are immutable and shared as they are;
+// only objects and arrays are copied, so neither the caller nor the model can change the other's.
+function copyJson(value: JsonValue): JsonValue {
+  return typeof value === "object" && value !== null ? structuredClone(value) : value;
+}
+
+function copyAttrs(attrs: Map<string, JsonValue>): Record<string, JsonValue> {
+  const copy: Record<string, JsonValue> = {};
+  for (const [key, value] of attrs) copy[key] = copyJson(value);
+  return copy;
 }

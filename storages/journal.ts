@@ -31,6 +31,7 @@ import {
   RawJson,
 } from "../_common/python_json.ts";
 import { writeAll } from "../_common/file_stream.ts";
+import { withContext } from "../_common/error_context.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockKind, JournalLockOptions } from "./_journal_lock.ts";
 import { applyJournalOp, DIRECTIONS, OP, TRIAL_STATES } from "./_journal_replay.ts";
@@ -61,6 +62,13 @@ export interface JournalFileStorageOptions {
    * `grace_period` (30 by default); `null` waits forever.
    */
   gracePeriod?: number | null;
+  /**
+   * Told what went wrong without failing an operation: a long wait for the lock, a stale lock
+   * broken, a lock that another writer broke while this one held it.
+   *
+   * @default {console.warn}
+   */
+  onWarning?: (message: string) => void;
 }
 
 const READ_CHUNK_SIZE = 4 * 1024 * 1024;
@@ -92,7 +100,6 @@ export class JournalFileStorage implements StudyStorage {
   #tailBytes = 0;
   #workerId = `${crypto.randomUUID()}-${Deno.pid}`;
   #queue: Promise<unknown> = Promise.resolve();
-  #decoder = new TextDecoder();
 
   /**
    * Opens a journal file; it is created by the first write if it does not exist.
@@ -106,7 +113,11 @@ export class JournalFileStorage implements StudyStorage {
     if (gracePeriod !== null && !(gracePeriod > 0)) {
       throw new RangeError(`Invalid grace period ${gracePeriod}: use a positive number of seconds`);
     }
-    this.#lock = { kind: options.lock ?? "symlink", gracePeriod };
+    this.#lock = {
+      kind: options.lock ?? "symlink",
+      gracePeriod,
+      onWarning: options.onWarning ?? ((message) => console.warn(message)),
+    };
   }
 
   /**
@@ -232,7 +243,7 @@ export class JournalFileStorage implements StudyStorage {
       if (state === "RUNNING") op.datetime_start = now();
       if (isFinished(state)) op.datetime_complete = now();
       return op;
-    }, () => {});
+    });
   }
 
   /**
@@ -260,7 +271,7 @@ export class JournalFileStorage implements StudyStorage {
         study_id: studyId,
         system_attr: { [key]: value },
       };
-    }, () => {});
+    });
   }
 
   /**
@@ -290,7 +301,7 @@ export class JournalFileStorage implements StudyStorage {
         trial_id: trialId,
         system_attr: { [key]: value },
       };
-    }, () => {});
+    });
   }
 
   /** Runs `fn` after every earlier call of this instance, so replays never interleave. */
@@ -309,31 +320,72 @@ export class JournalFileStorage implements StudyStorage {
 
   /**
    * Under the lock and after a re-read: `build` validates and returns the operation, which is
-   * appended as one line; `result` then reads the outcome from the replayed model.
+   * appended as one line; `result`, if given, then reads the outcome from the replayed model.
+   * An append that fails (a full disk) is cut back off the file, so no partial line stays. Once
+   * the line is synced the operation has succeeded: a later step that fails (the re-read) does
+   * not fail an operation without a result, which callers would otherwise undo.
    */
-  #write<T>(build: () => Record<string, DumpableJson>, result: () => T): Promise<T> {
+  #write(build: () => Record<string, DumpableJson>): Promise<void>;
+  #write<T>(build: () => Record<string, DumpableJson>, result: () => T): Promise<T>;
+  #write<T>(
+    build: () => Record<string, DumpableJson>,
+    result?: () => T,
+  ): Promise<T | undefined> {
     return this.#exclusive(() =>
       withJournalLock(this.#path, this.#lock, async () => {
         await this.#sync();
         if (this.#tailBytes > 0) {
           throw new StorageFormatError(
-            `Journal "${this.#path}" ends with an incomplete line (${this.#tailBytes} bytes after ` +
-              `line ${this.#lines}) left by a writer that stopped; remove those bytes, then retry`,
+            `Cannot write to journal "${this.#path}": it ends with an incomplete line ` +
+              `(${this.#tailBytes} bytes after line ${this.#lines}) left by a writer that ` +
+              "stopped; remove those bytes, then retry",
           );
         }
         const { op_code, ...fields } = build();
         const line = pythonJsonDumps({ op_code, worker_id: this.#workerId, ...fields }, COMPACT);
-        const file = await Deno.open(this.#path, { append: true, create: true });
+        await this.#append(new TextEncoder().encode(line + "\n"));
         try {
-          await writeAll(file, new TextEncoder().encode(line + "\n"));
-          await file.sync();
-        } finally {
-          file.close();
+          await this.#sync();
+        } catch (error) {
+          if (result) throw error;
+          this.#lock.onWarning(
+            `Appended to journal "${this.#path}", but cannot read it back: ` +
+              `${(error as Error).message}`,
+          );
+          return undefined;
         }
-        await this.#sync();
-        return result();
+        return result?.();
       })
     );
+  }
+
+  /** Appends one line with one write and syncs it, or leaves the file as it was. */
+  async #append(bytes: Uint8Array): Promise<void> {
+    const file = await Deno.open(this.#path, { append: true, create: true });
+    try {
+      const { size } = await file.stat();
+      try {
+        await writeAll(file, bytes);
+        await file.sync();
+      } catch (error) {
+        // Never leave a partial line (Python would append onto it): cut back under the lock.
+        try {
+          await file.truncate(size);
+          await file.sync();
+        } catch (truncateError) {
+          this.#lock.onWarning(
+            `Cannot cut journal "${this.#path}" back to ${size} bytes after a failed append: ` +
+              `${(truncateError as Error).message}; remove the partial last line by hand`,
+          );
+        }
+        throw withContext(
+          error,
+          `Cannot append to journal "${this.#path}"; it was left as it was`,
+        );
+      }
+    } finally {
+      file.close();
+    }
   }
 
   /** Replays the complete lines added since the last read. */
@@ -358,23 +410,32 @@ export class JournalFileStorage implements StudyStorage {
     const file = await Deno.open(this.#path, { read: true });
     try {
       await file.seek(this.#offset, Deno.SeekMode.Start);
+      // One buffer for every read, and a line that spans reads is kept as decoded text (a V8
+      // rope), so a long line costs time and memory linear in its length.
+      const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, size - this.#offset));
+      const decoder = new TextDecoder();
       let remaining = size - this.#offset;
-      let pending = new Uint8Array(0);
+      let pending = "";
+      let pendingBytes = 0;
       while (remaining > 0) {
-        const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, remaining) + pending.length);
-        buffer.set(pending);
-        const count = await file.read(buffer.subarray(pending.length));
+        const count = await file.read(buffer.subarray(0, Math.min(buffer.length, remaining)));
         if (count === null) break;
         remaining -= count;
-        const data = buffer.subarray(0, pending.length + count);
+        const data = buffer.subarray(0, count);
         let start = 0;
         for (let end = data.indexOf(NEWLINE); end >= 0; end = data.indexOf(NEWLINE, start)) {
-          this.#apply(this.#decoder.decode(data.subarray(start, end)), end - start + 1);
+          this.#apply(
+            pending + decoder.decode(data.subarray(start, end)),
+            pendingBytes + end - start + 1,
+          );
+          pending = "";
+          pendingBytes = 0;
           start = end + 1;
         }
-        pending = data.slice(start);
+        pending += decoder.decode(data.subarray(start), { stream: true });
+        pendingBytes += count - start;
       }
-      this.#tailBytes = pending.length;
+      this.#tailBytes = pendingBytes;
     } finally {
       file.close();
     }

@@ -204,6 +204,59 @@ Deno.test("uploadArtifact() removes the blob when the attribute cannot be writte
   });
 });
 
+Deno.test("uploadArtifact() keeps the blob and succeeds when the attribute was written before the error", async () => {
+  await withTempDir(async (dir) => {
+    // As a connection lost while the database committed: the write happened, the caller saw
+    // an error. Removing the blob now would leave metadata that names nothing.
+    class LostAckStorage extends InMemoryStorage {
+      override async setTrialSystemAttr(t: number, k: string, v: JsonValue): Promise<void> {
+        await super.setTrialSystemAttr(t, k, v);
+        throw new Error("connection reset during COMMIT");
+      }
+    }
+    const storage = new LostAckStorage();
+    const study = await createStudy({ storage });
+    const trial = await study.ask();
+    const artifactId = await uploadArtifact({
+      artifactStore: new FileSystemArtifactStore(dir),
+      studyOrTrial: trial,
+      body: "kept",
+      filename: "x.txt",
+    });
+    assert.deepEqual(await files(dir), [artifactId]);
+    assert.deepEqual((await getAllArtifactMeta(trial)).map((m) => m.artifactId), [artifactId]);
+  });
+});
+
+Deno.test("uploadArtifact() keeps the blob when it cannot tell whether the attribute was written", async () => {
+  await withTempDir(async (dir) => {
+    let down = false;
+    class DownStorage extends InMemoryStorage {
+      override setTrialSystemAttr(): Promise<void> {
+        down = true;
+        return Promise.reject(new Error("connection refused"));
+      }
+      override getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
+        if (down) return Promise.reject(new Error("connection refused"));
+        return super.getTrialSystemAttrs(trialId);
+      }
+    }
+    const storage = new DownStorage();
+    const study = await createStudy({ storage });
+    const trial = await study.ask();
+    await assert.rejects(
+      uploadArtifact({
+        artifactStore: new FileSystemArtifactStore(dir),
+        studyOrTrial: trial,
+        body: "an orphan, never a dangling name",
+        filename: "x.txt",
+      }),
+      /connection refused/,
+    );
+    assert.equal((await files(dir)).length, 1);
+  });
+});
+
 Deno.test("uploadArtifact() aborted in the middle leaves no blob and no metadata", async () => {
   await withTempDir(async (dir) => {
     const study = await createStudy();
