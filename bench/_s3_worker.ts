@@ -1,6 +1,7 @@
 // One measured S3 round trip: uploadArtifact of a file through S3ArtifactStore, then
 // downloadArtifact. Prints JSON with the phase times in seconds.
-import { S3Client } from "@aws-sdk/client-s3";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { createStudy } from "../mod.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
 import { timedRoundTrip } from "./_round_trip.ts";

@@ -13,7 +13,8 @@
  *
  * @module
  */
-import { S3Client } from "@aws-sdk/client-s3";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import {
   Backoff,
   getAllArtifactMeta,

@@ -14,7 +14,8 @@
  *
  * @module
  */
-import postgres from "postgres";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import postgres from "npm:postgres@^3.4.9";
 import { RdbStorage } from "./rdb.ts";
 import type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";
 

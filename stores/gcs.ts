@@ -15,7 +15,8 @@
  */
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type File, Storage } from "@google-cloud/storage";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { type File, Storage } from "npm:@google-cloud/storage@^8.4.0";
 import { ArtifactNotFoundError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "../_common/stream.ts";

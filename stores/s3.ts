@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-import-prefix -- SDKs stay out of the import map (see README, Layout)
 /**
  * An artifact store on Amazon S3 or any S3-compatible service (MinIO, Cloudflare R2, Ceph,
  * OpenStack Swift's S3 API), on the official AWS SDK. Object key = artifact id, as Python
@@ -26,8 +27,8 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   S3Client,
-} from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
+} from "npm:@aws-sdk/client-s3@^3.1175.0";
+import { Upload } from "npm:@aws-sdk/lib-storage@^3.1175.0";
 import { ArtifactNotFoundError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { resolveSource } from "../_common/stream.ts";

@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL database per test, on the server .ci/run starts.
 import assert from "node:assert/strict";
-import postgres from "postgres";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import postgres from "npm:postgres@^3.4.9";
 
 /** Runs `fn` on a fresh database; with `schema`, Python Optuna creates its tables first. */
 export async function withDatabase(

@@ -5,9 +5,12 @@
 import { join } from "node:path";
 import { EventEmitter } from "node:events";
 import { fileURLToPath } from "node:url";
-import { S3Client } from "@aws-sdk/client-s3";
-import { Storage } from "@google-cloud/storage";
-import { OAuth2Client } from "google-auth-library";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { Storage } from "npm:@google-cloud/storage@^8.4.0";
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+import { OAuth2Client } from "npm:google-auth-library@^11.0.0";
 import { type Service, service } from "./_env.ts";
 
 /** An S3-compatible server the tests can use. */

@@ -3,7 +3,6 @@
 // before a write resolves (seen with strace).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { downloadArtifact } from "../../helpers/download_artifact.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
