@@ -13,6 +13,8 @@ export interface AttrTarget {
   description: string;
   getSystemAttrs(): Promise<Record<string, JsonValue>>;
   setSystemAttr(key: string, value: JsonValue): Promise<void>;
+  /** Deletes an attribute; absent where the storage cannot delete (a journal). */
+  deleteSystemAttr?: (key: string) => Promise<void>;
   /**
    * Rejects unless the study exists, or the trial exists and is RUNNING or WAITING; resolves to
    * the trial's study id (for optuna-dashboard's study-level tombstone), undefined for a study.
@@ -37,6 +39,8 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
       description: `trial ${trialId}`,
       getSystemAttrs: () => s.getTrialSystemAttrs(trialId),
       setSystemAttr: (key, value) => s.setTrialSystemAttr(trialId, key, value),
+      deleteSystemAttr: s.deleteTrialSystemAttr &&
+        ((key) => s.deleteTrialSystemAttr!(trialId, key)),
       async ensureWritable() {
         const trial = await s.getTrial(trialId);
         if (isFinished(trial.state)) throw new UpdateFinishedTrialError(trialId, trial.state);
@@ -50,6 +54,7 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
     description: `study ${studyId}`,
     getSystemAttrs: () => s.getStudySystemAttrs(studyId),
     setSystemAttr: (key, value) => s.setStudySystemAttr(studyId, key, value),
+    deleteSystemAttr: s.deleteStudySystemAttr && ((key) => s.deleteStudySystemAttr!(studyId, key)),
     async ensureWritable() {
       await s.getStudy(studyId);
       return undefined;

@@ -1,15 +1,16 @@
 /**
- * Removes an artifact and marks it deleted the way optuna-dashboard does, so Python Optuna,
- * the dashboard and this module all stop listing it. Python Optuna has no such helper.
+ * Removes an artifact: its bytes and its metadata. Python Optuna has no such helper.
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy, getAllArtifactMeta, InMemoryArtifactStore, removeArtifact, uploadArtifact } from "@optuna-deno/artifacts";
  * const study = await createStudy();
  * const artifactStore = new InMemoryArtifactStore();
  * const artifactId = await uploadArtifact({ artifactStore, studyOrTrial: study, body: "x", filename: "x.txt" });
  * await removeArtifact({ artifactStore, studyOrTrial: study, artifactId });
- * console.log(await getAllArtifactMeta(study)); // []
+ * assert.deepEqual(await getAllArtifactMeta(study), []);
+ * assert.deepEqual(await study.storage.getStudySystemAttrs(study.studyId), {});
  * ```
  *
  * @module
@@ -41,22 +42,31 @@ export interface RemoveArtifactOptions {
 }
 
 /**
- * Removes an artifact: its attribute becomes optuna-dashboard's tombstone (`"null"`), for a
- * trial artifact also the study attribute `dashboard:artifacts:<trial_id>:<artifact_id>`, and
- * then its bytes are removed from the store. The metadata goes first, so it never names bytes
- * that are gone.
+ * Removes an artifact's metadata, then its bytes, so the metadata never names bytes that are
+ * gone.
+ *
+ * Where the storage can delete an attribute (memory, SQLite, PostgreSQL), the attribute row is
+ * deleted, and Python Optuna, optuna-dashboard and this module all simply stop listing the
+ * artifact. An Optuna journal cannot delete: there the attribute becomes optuna-dashboard's
+ * tombstone (the JSON `null`, as the dashboard's own delete writes it) and, for a trial
+ * artifact, so does the study attribute `dashboard:artifacts:<trial_id>:<artifact_id>`. This
+ * module and the dashboard skip tombstones, but Python Optuna 5.0's `get_all_artifact_meta`
+ * raises `TypeError` on a study or trial that holds one, as it does after a dashboard delete.
  *
  * A finished trial's attributes cannot change in Optuna, so its artifacts cannot be removed:
  * the call is refused before anything is touched.
  *
  * @example Usage
  * ```ts
- * import { createStudy, InMemoryArtifactStore, removeArtifact, uploadArtifact } from "@optuna-deno/artifacts";
+ * import assert from "node:assert/strict";
+ * import { createStudy, getAllArtifactMeta, InMemoryArtifactStore, removeArtifact, uploadArtifact } from "@optuna-deno/artifacts";
  * const study = await createStudy();
  * const trial = await study.ask();
  * const artifactStore = new InMemoryArtifactStore();
  * const artifactId = await uploadArtifact({ artifactStore, studyOrTrial: trial, body: "x", filename: "x.txt" });
  * await removeArtifact({ artifactStore, studyOrTrial: trial, artifactId });
+ * assert.deepEqual(await getAllArtifactMeta(trial), []);
+ * await assert.rejects(artifactStore.open(artifactId));
  * ```
  *
  * @param options The store, the study or trial, and the artifact id.
@@ -74,13 +84,17 @@ export async function removeArtifact(options: RemoveArtifactOptions): Promise<vo
     throw new ArtifactNotFoundError(artifactId, { location: target.description });
   }
   signal?.throwIfAborted();
-  if (studyId !== undefined) {
-    await target.storage.setStudySystemAttr(
-      studyId,
-      `${DASHBOARD_ARTIFACTS_ATTR_PREFIX}${target.trialId}:${artifactId}`,
-      TOMBSTONE,
-    );
+  if (target.deleteSystemAttr) {
+    await target.deleteSystemAttr(key);
+  } else {
+    if (studyId !== undefined) {
+      await target.storage.setStudySystemAttr(
+        studyId,
+        `${DASHBOARD_ARTIFACTS_ATTR_PREFIX}${target.trialId}:${artifactId}`,
+        TOMBSTONE,
+      );
+    }
+    await target.setSystemAttr(key, TOMBSTONE);
   }
-  await target.setSystemAttr(key, TOMBSTONE);
   await artifactStore.remove(artifactId, { signal });
 }

@@ -131,6 +131,15 @@ export class StorageModel {
     this.#trials[trialId].systemAttrs.set(key, copyJson(value));
   }
 
+  deleteStudySystemAttr(studyId: number, key: string): void {
+    this.#study(studyId).systemAttrs.delete(key);
+  }
+
+  deleteTrialSystemAttr(trialId: number, key: string): void {
+    this.checkWritableTrial(trialId);
+    this.#trials[trialId].systemAttrs.delete(key);
+  }
+
   #study(studyId: number): StudyRecord {
     const record = this.#studies.get(studyId);
     if (record === undefined) throw new StudyNotFoundError(studyId);

@@ -182,4 +182,25 @@ export class InMemoryStorage implements StudyStorage {
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
     return settle(() => this.#model.setTrialSystemAttr(trialId, key, value));
   }
+
+  /**
+   * Deletes one system attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   */
+  deleteStudySystemAttr(studyId: number, key: string): Promise<void> {
+    return settle(() => this.#model.deleteStudySystemAttr(studyId, key));
+  }
+
+  /**
+   * Deletes one system attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  deleteTrialSystemAttr(trialId: number, key: string): Promise<void> {
+    return settle(() => this.#model.deleteTrialSystemAttr(trialId, key));
+  }
 }

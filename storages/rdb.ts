@@ -20,6 +20,7 @@ import {
   UpdateFinishedTrialError,
 } from "./errors.ts";
 import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
+import { withContext } from "../_common/error_context.ts";
 import { studyNameOrDefault } from "./_names.ts";
 import { DuplicatedStudyError } from "./errors.ts";
 import type {
@@ -127,15 +128,17 @@ export class RdbStorage implements StudyStorage {
     try {
       rows = await this.#driver.query("SELECT version_num FROM alembic_version");
     } catch (error) {
+      if (!isMissingTable(error)) throw this.#unreachable(error);
       throw new StorageFormatError(
-        `${this.#driver.description} has no Optuna schema (no alembic_version table); ` +
-          "create it with Python Optuna first: optuna.storages.RDBStorage(url)",
+        `Cannot use ${this.#driver.description}: it has no Optuna schema (no alembic_version ` +
+          "table); create it with Python Optuna first: optuna.storages.RDBStorage(url)",
         { cause: error },
       );
     }
     if (rows.length !== 1) {
       throw new StorageFormatError(
-        `${this.#driver.description} has ${rows.length} schema revisions; expected one`,
+        `Cannot use ${this.#driver.description}: it has ${rows.length} schema revisions; ` +
+          "expected one",
       );
     }
     return String(rows[0].version_num);
@@ -402,6 +405,38 @@ export class RdbStorage implements StudyStorage {
     });
   }
 
+  /**
+   * Deletes one system attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   */
+  deleteStudySystemAttr(studyId: number, key: string): Promise<void> {
+    return this.#write(async (tx) => {
+      const study = await tx.query(
+        `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
+        [studyId],
+      );
+      if (study.length === 0) throw new StudyNotFoundError(studyId);
+      await deleteSystemAttr(tx, "study", studyId, key);
+    });
+  }
+
+  /**
+   * Deletes one system attribute of a RUNNING or WAITING trial, in one transaction with a
+   * check of its state.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  deleteTrialSystemAttr(trialId: number, key: string): Promise<void> {
+    return this.#write(async (tx) => {
+      await this.#lockWritableTrial(tx, trialId);
+      await deleteSystemAttr(tx, "trial", trialId, key);
+    });
+  }
+
   /** The system attributes of a study or a trial, in the order they were first set. */
   async #systemAttrs(owner: Owner, id: number): Promise<Record<string, JsonValue>> {
     return attrs(
@@ -431,18 +466,39 @@ export class RdbStorage implements StudyStorage {
   }
 
   #checkSchema(): Promise<void> {
-    this.#schemaChecked ??= this.schemaRevision().then((revision) => {
+    this.#schemaChecked ??= this.schemaRevision().then(async (revision) => {
       if (!SUPPORTED_SCHEMA_REVISIONS.includes(revision)) {
         throw new StorageFormatError(
-          `${this.#driver.description} has Optuna schema revision "${revision}"; this module ` +
-            `reads ${SUPPORTED_SCHEMA_REVISIONS.join(", ")} (Optuna 3.0 to 5.0); upgrade it ` +
-            "with `optuna storage upgrade`",
+          `Cannot use ${this.#driver.description}: it has Optuna schema revision ` +
+            `"${revision}"; this module reads ${SUPPORTED_SCHEMA_REVISIONS.join(", ")} ` +
+            "(Optuna 3.0 to 5.0); upgrade it with `optuna storage upgrade`",
         );
+      }
+      // The revision alone does not prove the tables: check each one and its columns.
+      for (const [table, columns] of Object.entries(TABLES)) {
+        try {
+          await this.#driver.query(`SELECT ${columns} FROM ${table} WHERE 1 = 0`);
+        } catch (error) {
+          if (!isMissingTable(error) && !isMissingColumn(error)) throw this.#unreachable(error);
+          throw new StorageFormatError(
+            `Cannot use ${this.#driver.description}: its table ${table} is missing or lacks ` +
+              `one of ${columns} (schema revision "${revision}"); let Python Optuna create ` +
+              "or upgrade the schema",
+            { cause: error },
+          );
+        }
       }
     });
     // A failed check is retried on the next call rather than cached.
     this.#schemaChecked.catch(() => this.#schemaChecked = undefined);
     return this.#schemaChecked;
+  }
+
+  #unreachable(error: unknown): unknown {
+    return withContext(
+      error,
+      `Cannot reach ${this.#driver.description}; check that it runs and the URL or path`,
+    );
   }
 
   async #read(sql: string, params: unknown[] = []): Promise<RdbRow[]> {
@@ -454,6 +510,28 @@ export class RdbStorage implements StudyStorage {
     await this.#checkSchema();
     return await this.#driver.transaction(fn);
   }
+}
+
+/** The tables and columns used here, checked once per storage. */
+const TABLES: Record<string, string> = {
+  studies: "study_id, study_name",
+  study_directions: "study_id, direction, objective",
+  trials: "trial_id, number, study_id, state, datetime_start, datetime_complete",
+  trial_values: "trial_id, objective, value, value_type",
+  study_system_attributes: 'study_system_attribute_id, study_id, "key", value_json',
+  trial_system_attributes: 'trial_system_attribute_id, trial_id, "key", value_json',
+};
+
+// SQLite says "no such table"; PostgreSQL answers SQLSTATE 42P01 (undefined_table).
+function isMissingTable(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === "42P01" || /no such table/i.test(String(message));
+}
+
+// SQLite says "no such column"; PostgreSQL answers 42703 (undefined_column).
+function isMissingColumn(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === "42703" || /no such column/i.test(String(message));
 }
 
 function direction(value: unknown): StudyDirection {
@@ -501,6 +579,19 @@ async function upsertSystemAttr(
       `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
     [id, key, pythonJsonDumps(value)],
   );
+}
+
+/** Deletes one system attribute, inside the caller's transaction. */
+async function deleteSystemAttr(
+  tx: RdbQuery,
+  owner: Owner,
+  id: number,
+  key: string,
+): Promise<void> {
+  await tx.query(`DELETE FROM ${owner}_system_attributes WHERE ${owner}_id = ? AND "key" = ?`, [
+    id,
+    key,
+  ]);
 }
 
 function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {

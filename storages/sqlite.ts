@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { RdbStorage } from "./rdb.ts";
 import type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";
@@ -78,6 +79,13 @@ class SqliteDriver implements RdbDriver {
 
   constructor(path: string, busyTimeout: number) {
     this.description = `SQLite database "${path}"`;
+    // SQLite would create an empty file; Optuna's schema comes from Python Optuna.
+    if (path !== ":memory:" && !existsSync(path)) {
+      throw new Deno.errors.NotFound(
+        `Cannot open ${this.description}: the file does not exist; Python Optuna creates it ` +
+          `with its schema: optuna.storages.RDBStorage("sqlite:///${path}")`,
+      );
+    }
     this.#db = new DatabaseSync(path);
     this.#db.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeout))}`);
     this.#db.exec("PRAGMA foreign_keys = ON");

@@ -161,4 +161,20 @@ export interface StudyStorage {
    * @param value The attribute's value.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  /**
+   * Deletes one system attribute of a study, where the storage can (optional: an Optuna
+   * journal cannot delete). Deleting a missing attribute is not an error.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   */
+  deleteStudySystemAttr?(studyId: number, key: string): Promise<void>;
+  /**
+   * Deletes one system attribute of a RUNNING or WAITING trial, where the storage can
+   * (optional). Deleting a missing attribute is not an error.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   */
+  deleteTrialSystemAttr?(trialId: number, key: string): Promise<void>;
 }

@@ -6,9 +6,36 @@ import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { JournalFileStorage } from "../../storages/journal.ts";
 
-Deno.test("removeArtifact() of a trial artifact writes optuna-dashboard's two tombstones", async () => {
+/** A journal storage in a temporary folder, removed when disposed. */
+async function tempJournal() {
+  const dir = await Deno.makeTempDir();
+  return {
+    storage: new JournalFileStorage(`${dir}/journal.log`),
+    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+Deno.test("removeArtifact() deletes the attribute where the storage can delete (memory)", async () => {
   const study = await createStudy();
+  const trial = await study.ask();
+  const artifactStore = new InMemoryArtifactStore();
+  const gone = await uploadArtifact({
+    artifactStore,
+    studyOrTrial: trial,
+    body: "g",
+    filename: "g.txt",
+  });
+  await removeArtifact({ artifactStore, studyOrTrial: trial, artifactId: gone });
+  assert.deepEqual(await study.storage.getTrialSystemAttrs(trial.trialId), {});
+  assert.deepEqual(await study.storage.getStudySystemAttrs(study.studyId), {});
+  await assert.rejects(artifactStore.open(gone), ArtifactNotFoundError);
+});
+
+Deno.test("removeArtifact() of a trial artifact in a journal writes optuna-dashboard's two tombstones", async () => {
+  await using journal = await tempJournal();
+  const study = await createStudy({ storage: journal.storage });
   const trial = await study.ask();
   const artifactStore = new InMemoryArtifactStore();
   const keep = await uploadArtifact({
@@ -33,8 +60,9 @@ Deno.test("removeArtifact() of a trial artifact writes optuna-dashboard's two to
   assert.equal(await new Response(await artifactStore.open(keep)).text(), "k");
 });
 
-Deno.test("removeArtifact() of a study artifact writes the study tombstone", async () => {
-  const study = await createStudy();
+Deno.test("removeArtifact() of a study artifact in a journal writes the study tombstone", async () => {
+  await using journal = await tempJournal();
+  const study = await createStudy({ storage: journal.storage });
   const artifactStore = new InMemoryArtifactStore();
   const id = await uploadArtifact({
     artifactStore,

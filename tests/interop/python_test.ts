@@ -13,6 +13,7 @@ import type { StudyStorage } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { loadStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { optunaPython, service } from "../_env.ts";
 import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { snake } from "../storages/_fixtures.ts";
@@ -30,6 +31,18 @@ async function py(...args: string[]) {
   return JSON.parse(new TextDecoder().decode(stdout));
 }
 
+/** Runs the Python side and returns its exit code and output, whatever they are. */
+async function pyRaw(...args: string[]) {
+  const { code, stdout, stderr } = await new Deno.Command(python.value, {
+    args: [SIDE, ...args],
+  }).output();
+  return {
+    code,
+    stdout: new TextDecoder().decode(stdout),
+    stderr: new TextDecoder().decode(stderr),
+  };
+}
+
 const version = python.ignore ? null : await py("version");
 if (version) console.log(`Live interop against Python Optuna ${version.optuna}`);
 
@@ -38,8 +51,10 @@ interface Kind {
   ignore: boolean;
   /** Python's RDB storage returns attributes in no fixed order (the planner's); a journal does. */
   ordered: boolean;
-  /** The storage spec Python takes, and Deno's storage on it. */
-  open(dir: string): { spec: string; storage: StudyStorage; close(): Promise<void> };
+  /** The storage spec Python takes. */
+  spec(dir: string): string;
+  /** Deno's storage on it, once Python created it. */
+  open(spec: string): { spec: string; storage: StudyStorage; close(): Promise<void> };
 }
 
 const kinds: Kind[] = [
@@ -47,8 +62,8 @@ const kinds: Kind[] = [
     name: "journal file",
     ignore: python.ignore,
     ordered: true,
-    open(dir) {
-      const spec = join(dir, "journal.log");
+    spec: (dir) => join(dir, "journal.log"),
+    open(spec) {
       return { spec, storage: new JournalFileStorage(spec), close: () => Promise.resolve() };
     },
   },
@@ -56,8 +71,8 @@ const kinds: Kind[] = [
     name: "SQLite",
     ignore: python.ignore,
     ordered: false,
-    open(dir) {
-      const spec = `sqlite:///${join(dir, "optuna.db")}`;
+    spec: (dir) => `sqlite:///${join(dir, "optuna.db")}`,
+    open(spec) {
       const storage = new SqliteStorage(spec);
       return { spec, storage, close: () => storage.close() };
     },
@@ -66,9 +81,10 @@ const kinds: Kind[] = [
     name: "PostgreSQL",
     ignore: python.ignore || postgresUrl.ignore,
     ordered: false,
-    open() {
-      const storage = new PostgresStorage(postgresUrl.value);
-      return { spec: postgresUrl.value, storage, close: () => storage.close() };
+    spec: () => postgresUrl.value,
+    open(spec) {
+      const storage = new PostgresStorage(spec);
+      return { spec, storage, close: () => storage.close() };
     },
   },
 ];
@@ -84,8 +100,8 @@ for (const kind of kinds) {
         const artifactDir = join(dir, "artifacts");
         await Deno.mkdir(artifactDir);
         const studyName = `interop-live-${crypto.randomUUID()}`;
-        const created = await py("create", kind.open(dir).spec, studyName, artifactDir);
-        const { spec, storage, close } = kind.open(dir);
+        const created = await py("create", kind.spec(dir), studyName, artifactDir);
+        const { spec, storage, close } = kind.open(kind.spec(dir));
         try {
           assert.equal(spec.length > 0, true);
           const artifactStore = new FileSystemArtifactStore(artifactDir);
@@ -169,6 +185,63 @@ for (const kind of kinds) {
               assert.equal(sha256(await Deno.readFile(target)), listed.sha256[id], where);
             }
             assert.equal(Object.keys(listed.sha256).length, 5);
+          }
+        } finally {
+          await close();
+        }
+      });
+    },
+  });
+}
+
+for (const kind of kinds) {
+  Deno.test({
+    name: `removeArtifact() on ${kind.name}: ${
+      kind.ordered
+        ? "optuna-dashboard's tombstone, on which Python 5.0's listing raises TypeError"
+        : "the attribute row is deleted and Python stops listing the artifact"
+    }`,
+    ignore: kind.ignore || !version?.artifacts,
+    async fn() {
+      await withTempDir(async (dir) => {
+        const artifactDir = join(dir, "artifacts");
+        await Deno.mkdir(artifactDir);
+        const studyName = `interop-remove-${crypto.randomUUID()}`;
+        await py("create", kind.spec(dir), studyName, artifactDir);
+        const { spec, storage, close } = kind.open(kind.spec(dir));
+        try {
+          const artifactStore = new FileSystemArtifactStore(artifactDir);
+          const running = await (await loadStudy({ storage, studyName })).trial(0);
+          const keep = await uploadArtifact({
+            artifactStore,
+            studyOrTrial: running,
+            body: "keep",
+            filename: "keep.txt",
+          });
+          const gone = await uploadArtifact({
+            artifactStore,
+            studyOrTrial: running,
+            body: "gone",
+            filename: "gone.txt",
+          });
+          await removeArtifact({ artifactStore, studyOrTrial: running, artifactId: gone });
+          await assert.rejects(Deno.stat(join(artifactDir, gone)), Deno.errors.NotFound);
+          const denoIds = (await getAllArtifactMeta(running)).map((m) => m.artifactId);
+          assert.ok(denoIds.includes(keep) && !denoIds.includes(gone));
+          const listed = await pyRaw("list", spec, studyName, artifactDir);
+          if (kind.ordered) {
+            // The journal cannot delete: Python 5.0 fails on the tombstone (the dashboard too
+            // writes it), which the README says.
+            assert.notEqual(listed.code, 0);
+            assert.match(listed.stderr, /TypeError/);
+          } else {
+            assert.equal(listed.code, 0, listed.stderr);
+            const ids = JSON.parse(listed.stdout).trials["0"].map((m: { artifact_id: string }) =>
+              m.artifact_id
+            );
+            assert.ok(ids.includes(keep) && !ids.includes(gone), ids.join());
+            const attrs = await storage.getTrialSystemAttrs(running.trialId);
+            assert.ok(!(`artifacts:${gone}` in attrs));
           }
         } finally {
           await close();

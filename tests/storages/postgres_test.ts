@@ -93,3 +93,24 @@ Deno.test({
     });
   },
 });
+
+Deno.test("PostgresStorage reports a refused connection as such, not as a missing schema", async () => {
+  // A port nothing listens on: bind one, note it, and close it.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  const storage = new PostgresStorage(`postgresql://optuna:secret@127.0.0.1:${port}/optuna`, {
+    connectTimeout: 5,
+  });
+  try {
+    await assert.rejects(storage.getAllStudies(), (error) => {
+      assert.ok(!(error instanceof StorageFormatError), String(error));
+      assert.match((error as Error).message, /Cannot reach PostgreSQL database/);
+      assert.match((error as Error).message, /ECONNREFUSED|refused/i);
+      assert.doesNotMatch((error as Error).message, /secret/);
+      return true;
+    });
+  } finally {
+    await storage.close();
+  }
+});

@@ -159,9 +159,50 @@ Deno.test("SqliteStorage refuses an unknown schema revision, naming it", async (
 
 Deno.test("SqliteStorage on a database without Optuna's schema says how to create it", async () => {
   await withTempDir(async (dir) => {
+    await Deno.writeFile(join(dir, "empty.db"), new Uint8Array());
     const storage = new SqliteStorage(join(dir, "empty.db"));
     try {
-      await assert.rejects(storage.getAllStudies(), /no Optuna schema.*RDBStorage/);
+      await assert.rejects(storage.getAllStudies(), (error) => {
+        assert.ok(error instanceof StorageFormatError);
+        assert.match(error.message, /no Optuna schema.*RDBStorage/);
+        return true;
+      });
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage refuses a missing file instead of creating an empty one", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "missing.db");
+    assert.throws(() => new SqliteStorage(`sqlite:///${path}`), (error) => {
+      assert.ok(error instanceof Deno.errors.NotFound);
+      assert.match(error.message, /missing\.db": the file does not exist; Python Optuna creates/);
+      return true;
+    });
+    await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+  });
+});
+
+Deno.test("SqliteStorage refuses a database with the right revision but not the tables", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "hollow.db");
+    const db = new DatabaseSync(path);
+    db.exec("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)");
+    db.exec("INSERT INTO alembic_version VALUES ('v3.2.0.a')");
+    db.exec("CREATE TABLE studies (study_id INTEGER PRIMARY KEY)"); // no study_name
+    db.close();
+    const storage = new SqliteStorage(path);
+    try {
+      await assert.rejects(storage.getAllStudies(), (error) => {
+        assert.ok(error instanceof StorageFormatError);
+        assert.match(
+          error.message,
+          /table studies is missing or lacks one of study_id, study_name/,
+        );
+        return true;
+      });
     } finally {
       await storage.close();
     }
