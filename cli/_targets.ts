@@ -75,5 +75,8 @@ export async function openArtifactStore(spec: string): Promise<ArtifactStore> {
     );
   }
   const dir = spec.startsWith("file:") ? spec.slice("file:".length) : spec;
+  if (dir === "") {
+    throw new UsageError(`Cannot use the artifact store "${spec}": give its folder, file:DIR`);
+  }
   return new FileSystemArtifactStore(dir);
 }

@@ -25,8 +25,12 @@ import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
+import { safeFilename } from "../helpers/safe_filename.ts";
 import { openArtifactStore, openStorage, UsageError } from "./_targets.ts";
-import { ProgressBar } from "./_progress_bar.ts";
+import { formatBytes, ProgressBar } from "./_progress_bar.ts";
+import { FileSystemArtifactStore } from "../stores/filesystem.ts";
+import { removeStaleTempFiles } from "../_common/atomic_file.ts";
+import { displayText, formatTable } from "./_table.ts";
 import type { TransferProgress } from "../helpers/types.ts";
 
 /** The help text. */
@@ -39,6 +43,9 @@ Commands:
   put FILE... [--trial N] [--mimetype T] [--encoding E] [--json]
                                             upload files to the study or to a running trial
   rm ID [--trial N]                         remove an artifact (blob and metadata)
+  sweep [DIR...] [--older-than DURATION]    remove temporary files that killed writes left in
+                                            the store's folder and in download folders DIR
+                                            (default 1h; a write in progress is never touched)
 
 Options:
   --storage SPEC  Optuna storage: a journal file, sqlite:///PATH, postgresql://...
@@ -63,6 +70,7 @@ const OPTIONS = {
   mimetype: { type: "string" },
   encoding: { type: "string" },
   quiet: { type: "boolean", short: "q" },
+  "older-than": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -107,23 +115,29 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!command) return usageError("Give a command: ls, get, put or rm");
+  if (!command) return usageError("Give a command: ls, get, put, rm or sweep");
   const run = COMMANDS[command];
-  if (!run) return usageError(`Unknown command "${command}": use ls, get, put or rm`);
+  if (!run && command !== "sweep") {
+    return usageError(`Unknown command "${command}": use ls, get, put, rm or sweep`);
+  }
   const storageSpec = values.storage ?? Deno.env.get("OPTUNA_STORAGE");
   const storeSpec = values.store ?? Deno.env.get("OPTUNA_ARTIFACT_STORE");
-  if (!storageSpec) {
-    return usageError("Give the Optuna storage with --storage (or $OPTUNA_STORAGE)");
-  }
   if (!storeSpec) {
     return usageError("Give the artifact store with --store (or $OPTUNA_ARTIFACT_STORE)");
   }
+  if (!storageSpec && command !== "sweep") {
+    return usageError("Give the Optuna storage with --storage (or $OPTUNA_STORAGE)");
+  }
   let opened: Awaited<ReturnType<typeof openStorage>> | undefined;
   try {
-    opened = await openStorage(storageSpec);
+    if (command === "sweep") {
+      await sweep(values, ids, await openArtifactStore(storeSpec));
+      return 0;
+    }
+    opened = await openStorage(storageSpec!);
     const store = await openArtifactStore(storeSpec);
     const studyId = await findStudy(opened.storage, values.study);
-    await run({ values, ids, storage: opened.storage, store, studyId });
+    await run!({ values, ids, storage: opened.storage, store, studyId });
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message);
@@ -157,8 +171,10 @@ async function findStudy(storage: StudyStorage, name: string | undefined): Promi
 function trialNumber(values: Values): number | undefined {
   if (values.trial === undefined) return undefined;
   const number = Number(values.trial);
-  if (!Number.isInteger(number) || number < 0) {
-    throw new UsageError(`Invalid trial number "${values.trial}": use 0, 1, 2, ...`);
+  if (!/^\d+$/.test(values.trial) || !Number.isSafeInteger(number)) {
+    throw new UsageError(
+      `Cannot read the trial number "${values.trial}": use a decimal number, 0, 1, 2, ...`,
+    );
   }
   return number;
 }
@@ -213,7 +229,7 @@ async function locate(context: Context, artifactId: string) {
 
 function progress(values: Values, label: string) {
   if (values.quiet || !Deno.stderr.isTerminal()) return { onProgress: undefined, done() {} };
-  const bar = new ProgressBar(label, Deno.stderr);
+  const bar = new ProgressBar(displayText(label), Deno.stderr);
   return {
     onProgress: (p: TransferProgress) => bar.update(p),
     done: () => bar.done(),
@@ -231,8 +247,7 @@ function printTable(rows: Row[]) {
       r.state ?? "-",
     ]),
   );
-  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
-  for (const row of table) console.log(row.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+  for (const line of formatTable(table)) console.log(line);
 }
 
 const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
@@ -260,14 +275,19 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
         throw new UsageError("get --all needs --trial N and -o DIR, and no artifact id");
       }
       const rows = await rowsOf(context, [await trialOf(context, number)], false);
-      await Deno.mkdir(values.output, { recursive: true });
+      // Every recorded name is checked before anything is written.
       const used = new Set<string>();
-      for (const row of rows) {
+      const targets = rows.map((row) => {
+        const safe = safeFilename(row.filename);
         // Two artifacts with one file name: the second keeps its id in front.
-        const name = used.has(row.filename) ? `${row.artifact_id}-${row.filename}` : row.filename;
+        const name = used.has(safe) ? `${row.artifact_id}-${safe}` : safe;
         used.add(name);
-        await download(context, row.artifact_id, join(values.output, name), row.filename);
-        console.log(join(values.output, name));
+        return { row, path: join(values.output!, name) };
+      });
+      await Deno.mkdir(values.output, { recursive: true });
+      for (const { row, path } of targets) {
+        await download(context, row.artifact_id, path, row.filename);
+        console.log(path);
       }
       return;
     }
@@ -279,7 +299,8 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
       });
       return;
     }
-    await download(context, row.artifact_id, values.output ?? row.filename, row.filename);
+    const filePath = values.output ?? safeFilename(row.filename);
+    await download(context, row.artifact_id, filePath, row.filename);
   },
 
   async put(context) {
@@ -318,6 +339,32 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
     await removeArtifact({ artifactStore: store, studyOrTrial: target, artifactId: ids[0] });
   },
 };
+
+/** Removes stale temporary files from the store's folder and from the folders given. */
+async function sweep(values: Values, dirs: string[], store: ArtifactStore): Promise<void> {
+  const olderThan = parseDuration(values["older-than"] ?? "1h");
+  const folders: string[] = [];
+  if (store instanceof FileSystemArtifactStore) folders.push(store.basePath);
+  else if (dirs.length === 0) {
+    throw new UsageError("sweep works on folders: give a file-system --store, or DIRs");
+  }
+  folders.push(...dirs);
+  for (const dir of folders) {
+    const { names, bytes } = await removeStaleTempFiles(dir, { olderThan });
+    if (values.json) console.log(JSON.stringify({ dir, removed: names, bytes }));
+    else console.log(`${dir}: removed ${names.length} temporary files (${formatBytes(bytes)})`);
+  }
+}
+
+/** Seconds of a duration written as `90`, `90s`, `15m`, `2h` or `7d`. */
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([smhd]?)$/.exec(text);
+  if (!match) {
+    throw new UsageError(`Cannot read the duration "${text}": use a number with s, m, h or d`);
+  }
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86400 }[match[2]]!;
+  return Number(match[1]) * unit;
+}
 
 async function download(context: Context, artifactId: string, filePath: string, label: string) {
   const bar = progress(context.values, label);

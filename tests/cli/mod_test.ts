@@ -165,7 +165,13 @@ Deno.test("cli reports user mistakes in one line with exit codes 1 and 2", async
       [["frobnicate", ...fixture], 2, /Unknown command "frobnicate"/],
       [["ls", "--store", "x"], 2, /--storage/],
       [["ls", "--bogus", ...fixture], 2, /Unknown option '--bogus'/],
-      [["ls", "--trial", "x", ...fixture], 2, /Invalid trial number "x"/],
+      [["ls", "--trial", "x", ...fixture], 2, /Cannot read the trial number "x"/],
+      [["ls", "--trial=", ...fixture], 2, /Cannot read the trial number ""/],
+      [["ls", "--trial=0x1", ...fixture], 2, /Cannot read the trial number "0x1"/],
+      [["ls", "--trial=1e0", ...fixture], 2, /Cannot read the trial number "1e0"/],
+      [["ls", "--trial=99999999999999999999", ...fixture], 2, /Cannot read the trial number/],
+      [["ls", "--storage", fixture[1], "--store", "file:"], 2, /give its folder, file:DIR/],
+      [["sweep", "--store", dir, "--older-than", "soon"], 2, /Cannot read the duration "soon"/],
       [["ls", "--study", "nope", ...fixture], 1, /Cannot find a study with name "nope"/],
       [["ls", "--trial", "9", ...fixture], 1, /Cannot find a trial with number 9/],
       [
@@ -176,6 +182,11 @@ Deno.test("cli reports user mistakes in one line with exit codes 1 and 2", async
       [["put", join(dir, "missing.bin"), ...fixture], 1, /missing\.bin": the file does not exist/],
       [["get", "not-an-artifact", ...fixture], 1, /Cannot find artifact "not-an-artifact"/],
       [["ls", "--storage", "redis://x", "--store", dir], 2, /Unsupported storage/],
+      [
+        ["ls", "--storage", `sqlite:///${join(dir, "missing.db")}`, "--store", dir],
+        1,
+        /missing\.db": the file does not exist; Python Optuna creates it/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const result = await cli(args, dir);
@@ -190,4 +201,110 @@ Deno.test("cli --help prints the usage and exits 0", async () => {
   const { code, stdout } = await cli(["--help"]);
   assert.equal(code, 0);
   assert.match(stdout, /^Usage: optuna-artifacts <command>/);
+});
+
+/** A journal with one RUNNING trial whose artifacts carry the given recorded file names. */
+async function craftedJournal(dir: string, filenames: string[]) {
+  const store = join(dir, "store");
+  await Deno.mkdir(store);
+  const lines = [
+    { op_code: 0, worker_id: "w", study_name: "crafted", directions: [1] },
+    { op_code: 4, worker_id: "w", study_id: 0, datetime_start: "2026-11-30T00:00:00.000000" },
+  ];
+  const ids: string[] = [];
+  for (const [i, filename] of filenames.entries()) {
+    const artifactId = `00000000-0000-4000-8000-00000000000${i}`;
+    ids.push(artifactId);
+    await Deno.writeTextFile(join(store, artifactId), `bytes of ${i}`);
+    const value = JSON.stringify({
+      artifact_id: artifactId,
+      filename,
+      mimetype: "text/plain",
+      encoding: null,
+    });
+    lines.push({
+      op_code: 9,
+      worker_id: "w",
+      trial_id: 0,
+      system_attr: { [`artifacts:${artifactId}`]: value },
+    } as never);
+  }
+  const journal = join(dir, "journal.log");
+  await Deno.writeTextFile(journal, lines.map((l) => JSON.stringify(l) + "\n").join(""));
+  return { ids, target: ["--storage", journal, "--store", store] };
+}
+
+Deno.test("cli get never writes outside its folder for a crafted recorded file name", async () => {
+  await withTempDir(async (dir) => {
+    const { ids, target } = await craftedJournal(dir, ["../escaped.txt", "..", "a\u0000b"]);
+    const work = join(dir, "work");
+    await Deno.mkdir(work);
+    // "../escaped.txt": its base name lands inside the folder.
+    const one = await cli(["get", ids[0], ...target], work);
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(await Deno.readTextFile(join(work, "escaped.txt")), "bytes of 0");
+    await assert.rejects(Deno.stat(join(dir, "escaped.txt")), Deno.errors.NotFound);
+    // "..": refused with exit 1, nothing written.
+    const dots = await cli(["get", ids[1], ...target], work);
+    assert.equal(dots.code, 1);
+    assert.match(dots.stderr, /Cannot use the recorded file name "\.\." as a file name/);
+    // A trial's artifacts into a folder: every name is checked before anything is written.
+    const all = await cli(["get", "--trial", "0", "--all", "-o", join(dir, "out"), ...target]);
+    assert.equal(all.code, 1);
+    assert.match(all.stderr, /its base name is "\.\."/);
+    await assert.rejects(Deno.stat(join(dir, "out")), Deno.errors.NotFound);
+    assert.deepEqual([...Deno.readDirSync(work)].map((e) => e.name), ["escaped.txt"]);
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).toSorted(), [
+      "journal.log",
+      "store",
+      "work",
+    ]);
+  });
+});
+
+Deno.test("cli ls aligns columns after double-width names and escapes control characters", async () => {
+  await withTempDir(async (dir) => {
+    const { target } = await craftedJournal(dir, [
+      "世界.txt",
+      "plain.txt",
+      "bell\u0007\u001b[2J.txt",
+    ]);
+    const { code, stdout } = await cli(["ls", "--trial", "0", ...target]);
+    assert.equal(code, 0);
+    const lines = stdout.trimEnd().split("\n");
+    assert.ok(!stdout.includes("\u001b"), "no raw escape reaches the terminal");
+    assert.match(stdout, /bell\\u0007\\u001b\[2J\.txt/);
+    // "世界.txt" is 8 cells wide (two double-width characters): MIMETYPE starts in one column.
+    const cells = (text: string) =>
+      [...text].reduce((width, c) => width + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0);
+    const column = (line: string) => cells(line.slice(0, line.search(/text\/plain|MIMETYPE/)));
+    assert.equal(new Set(lines.map(column)).size, 1, stdout);
+  });
+});
+
+Deno.test("cli sweep removes what a killed write left, in the store and in download folders", async () => {
+  await withTempDir(async (dir) => {
+    const store = join(dir, "store");
+    const downloads = join(dir, "downloads");
+    await Deno.mkdir(store);
+    await Deno.mkdir(downloads);
+    const old = new Date(Date.now() - 2 * 3600_000);
+    for (const folder of [store, downloads]) {
+      const path = join(folder, ".optuna-deno-11111111-1111-4111-8111-111111111111.tmp");
+      await Deno.writeTextFile(path, "partial");
+      await Deno.utime(path, old, old);
+      await Deno.writeTextFile(join(folder, ".optuna-deno-fresh.tmp"), "younger than 1h");
+      await Deno.writeTextFile(join(folder, "keep.txt"), "not a temporary file");
+    }
+    const { code, stdout, stderr } = await cli(["sweep", downloads, "--store", store]);
+    assert.equal(code, 0, stderr);
+    assert.match(stdout, /store: removed 1 temporary files \(7 B\)/);
+    assert.match(stdout, /downloads: removed 1 temporary files \(7 B\)/);
+    for (const folder of [store, downloads]) {
+      assert.deepEqual([...Deno.readDirSync(folder)].map((e) => e.name).toSorted(), [
+        ".optuna-deno-fresh.tmp",
+        "keep.txt",
+      ]);
+    }
+  });
 });
