@@ -125,15 +125,18 @@ export class Backoff implements ArtifactStore {
     this.#maxDelay = options.maxDelay ?? 30;
     this.#jitter = options.jitter ?? 0;
     if (!Number.isInteger(this.#maxRetries) || this.#maxRetries < 1) {
-      throw new RangeError(`Invalid maxRetries ${this.#maxRetries}: use an integer of 1 or more`);
+      throw new RangeError(
+        `Cannot use maxRetries ${this.#maxRetries}: use an integer of 1 or more`,
+      );
     }
     if (!(this.#multiplier > 0 && this.#minDelay > 0 && this.#maxDelay >= this.#minDelay)) {
       throw new RangeError(
-        "Invalid backoff delays: use multiplier > 0 and 0 < minDelay <= maxDelay (seconds)",
+        "Cannot use these backoff delays: use multiplier > 0 and 0 < minDelay <= maxDelay " +
+          "(seconds)",
       );
     }
     if (!(this.#jitter >= 0 && this.#jitter <= 1)) {
-      throw new RangeError(`Invalid jitter ${this.#jitter}: use a number from 0 to 1`);
+      throw new RangeError(`Cannot use jitter ${this.#jitter}: use a number from 0 to 1`);
     }
     this.#retryIf = options.retryIf ?? (() => true);
     this.#onRetry = options.onRetry;

@@ -111,7 +111,9 @@ export class JournalFileStorage implements StudyStorage {
     this.#path = path;
     const gracePeriod = options.gracePeriod === undefined ? 30 : options.gracePeriod;
     if (gracePeriod !== null && !(gracePeriod > 0)) {
-      throw new RangeError(`Invalid grace period ${gracePeriod}: use a positive number of seconds`);
+      throw new RangeError(
+        `Cannot use the grace period ${gracePeriod}: use a positive number of seconds, or null`,
+      );
     }
     this.#lock = {
       kind: options.lock ?? "symlink",
