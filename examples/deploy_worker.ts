@@ -3,7 +3,9 @@
  * `POST /studies/:study/trials/:number/artifacts?filename=NAME` streams the body into S3
  * (wrapped in `Backoff`) and records it in a PostgreSQL Optuna storage; `GET` on the same path
  * lists the trial's artifacts as JSON. A finished trial is 409, a missing study or trial 404, a
- * missing file name 400.
+ * missing file name, a malformed study name or trial number 400. A POST without a body records
+ * an empty artifact (an empty file is a legitimate artifact); a client that disconnects in the
+ * middle of its body leaves nothing behind and is not logged as an error.
  *
  * Configuration (environment): `OPTUNA_STORAGE` (a `postgresql://` URL), `OPTUNA_S3_BUCKET`,
  * `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and for an S3-compatible server
@@ -47,9 +49,17 @@ export function createHandler({ storage, artifactStore }: WorkerDeps) {
       return json({ error: "Not found: use /studies/:study/trials/:number/artifacts" }, 404);
     }
     const { study, number } = match.pathname.groups as { study: string; number: string };
+    if (!/^\d+$/.test(number) || !Number.isSafeInteger(Number(number))) {
+      return json({ error: `Cannot read the trial number "${number}": use 0, 1, 2, ...` }, 400);
+    }
+    let studyName: string;
     try {
-      const studyId = await storage.getStudyIdFromName(decodeURIComponent(study));
-      if (!/^\d+$/.test(number)) return json({ error: `Invalid trial number "${number}"` }, 400);
+      studyName = decodeURIComponent(study);
+    } catch {
+      return json({ error: "Cannot decode the study name: a malformed percent-escape" }, 400);
+    }
+    try {
+      const studyId = await storage.getStudyIdFromName(studyName);
       const trialId = await storage.getTrialIdFromStudyIdTrialNumber(studyId, Number(number));
       if (request.method === "GET") {
         const metas = await getAllArtifactMeta({ trialId, storage });
@@ -63,11 +73,11 @@ export function createHandler({ storage, artifactStore }: WorkerDeps) {
       if (request.method !== "POST") return json({ error: "Use GET or POST" }, 405);
       const filename = new URL(request.url).searchParams.get("filename");
       if (!filename) return json({ error: "Give the file name: ?filename=NAME" }, 400);
-      if (!request.body) return json({ error: "The request has no body" }, 400);
       const artifactId = await uploadArtifact({
         artifactStore,
         studyOrTrial: { trialId, storage },
-        body: request.body,
+        // No body is an empty artifact: an empty file is a legitimate artifact.
+        body: request.body ?? new Uint8Array(),
         filename,
         signal: request.signal,
       });
@@ -77,6 +87,8 @@ export function createHandler({ storage, artifactStore }: WorkerDeps) {
         return json({ error: error.message }, 404);
       }
       if (error instanceof UpdateFinishedTrialError) return json({ error: error.message }, 409);
+      // The client went away mid-body: nothing was stored, and there is no one to answer.
+      if (request.signal.aborted) return json({ error: "Client closed the request" }, 499);
       console.error(error);
       return json({ error: "Internal error" }, 500);
     }

@@ -234,13 +234,15 @@ export class Backoff implements ArtifactStore {
         try {
           return await this.#store.write(artifactId, source.attempt(), { ...options, signal });
         } catch (error) {
+          // The source itself failed (a client that went away): no attempt can fix that.
+          if (source.failure) throw new SourceFailed(source.failure.error);
           if (source.read) throw new StreamConsumedError(artifactId, error);
           throw error;
         }
       });
     } catch (error) {
       source.cancel(error);
-      throw error;
+      throw error instanceof SourceFailed ? error.error : error;
     }
   }
 
@@ -331,7 +333,7 @@ export class Backoff implements ArtifactStore {
 function isFinal(error: unknown): boolean {
   return error instanceof ArtifactNotFoundError || error instanceof InvalidArtifactIdError ||
     error instanceof ArtifactPathEscapeError || error instanceof RangeError ||
-    error instanceof StreamConsumedError ||
+    error instanceof StreamConsumedError || error instanceof SourceFailed ||
     (error instanceof DOMException && error.name === "AbortError");
 }
 
@@ -353,6 +355,15 @@ export class StreamConsumedError extends Error {
   }
 }
 
+/** Carries the error of a bare stream that failed by itself, past the retry loop. */
+class SourceFailed extends Error {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    super("The source stream failed", { cause: error });
+    this.error = error;
+  }
+}
+
 /**
  * A bare stream offered to several attempts: each attempt gets a view of it, and a retry is
  * possible only while no chunk has been read.
@@ -366,10 +377,20 @@ class ReplayableUntilRead {
     this.#reader = stream.getReader();
   }
 
+  /** The source's own error, once reading it failed. */
+  failure: { error: unknown } | undefined;
+
   attempt(): ReadableStream<Uint8Array> {
     return new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        const { done, value } = await this.#reader.read();
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await this.#reader.read();
+        } catch (error) {
+          this.failure = { error };
+          throw error;
+        }
+        const { done, value } = result;
         if (done) return controller.close();
         this.read = true;
         controller.enqueue(value);

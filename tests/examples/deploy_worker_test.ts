@@ -110,6 +110,8 @@ Deno.test({
         const cases: Array<[string, string, number]> = [
           ["POST", "/studies/deploy/trials/1/artifacts?filename=late.txt", 409], // COMPLETE
           ["POST", "/studies/deploy/trials/0/artifacts", 400], // no filename
+          ["POST", "/studies/deploy/trials/99999999999999999999/artifacts?filename=x", 400],
+          ["GET", "/studies/%E0%A4%A/trials/0/artifacts", 400], // a malformed percent-escape
           ["POST", "/studies/nope/trials/0/artifacts?filename=x", 404],
           ["GET", "/studies/deploy/trials/9/artifacts", 404],
         ];
@@ -123,13 +125,39 @@ Deno.test({
         }
         const complete = await (await fetch(at("/studies/deploy/trials/1/artifacts"))).json();
         assert.deepEqual(complete, []);
+
+        // No body: an empty artifact.
+        const empty = await fetch(at("/studies/deploy/trials/0/artifacts?filename=empty.txt"), {
+          method: "POST",
+        });
+        assert.equal(empty.status, 201);
+        const emptyId = (await empty.json()).artifact_id;
+        const emptyObject = await client.send(
+          new GetObjectCommand({ Bucket: s3.bucket, Key: emptyId }),
+        );
+        assert.equal((await emptyObject.Body!.transformToByteArray()).length, 0);
+
+        // A client that sends half its body and disconnects: nothing recorded, nothing logged.
+        const listed = (await (await fetch(at("/studies/deploy/trials/0/artifacts"))).json())
+          .length;
+        const connection = await Deno.connect({ hostname: "127.0.0.1", port });
+        const head = "POST /studies/deploy/trials/0/artifacts?filename=cut.bin HTTP/1.1\r\n" +
+          `Host: 127.0.0.1:${port}\r\nContent-Length: ${16 * 1024 * 1024}\r\n\r\n`;
+        await connection.write(new TextEncoder().encode(head));
+        await connection.write(new Uint8Array(4 * 1024 * 1024));
+        await new Promise((r) => setTimeout(r, 300));
+        connection.close();
+        await new Promise((r) => setTimeout(r, 1000));
+        const after = await (await fetch(at("/studies/deploy/trials/0/artifacts"))).json();
+        assert.equal(after.length, listed);
       } finally {
         client.destroy();
         worker.kill();
         await worker.status;
         await worker.stdout.cancel().catch(() => {});
-        await worker.stderr.cancel();
       }
+      const logged = await new Response(worker.stderr).text();
+      assert.doesNotMatch(logged, /StreamConsumedError|Internal error|Error/, logged);
     });
   },
 });

@@ -155,6 +155,28 @@ Deno.test("Backoff.write() retries a bare stream only while nothing was read fro
   assert.equal(late.calls.write, 1);
 });
 
+Deno.test("Backoff.write() passes a bare stream's own failure through at once, without retrying", async () => {
+  const { sleep, sleeps } = recorder();
+  const store = new FlakyStore();
+  // A request body whose client goes away after the first chunk.
+  const gone = new Error("connection closed before the body was complete");
+  let sent = false;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent) return controller.error(gone);
+      sent = true;
+      controller.enqueue(new Uint8Array(1000));
+    },
+  });
+  await assert.rejects(new Backoff(store, { sleep }).write("c", body), (error) => {
+    assert.equal(error, gone);
+    return true;
+  });
+  assert.equal(store.calls.write, 1);
+  assert.deepEqual(sleeps, []);
+  await assert.rejects(store.inner.open("c"), ArtifactNotFoundError);
+});
+
 Deno.test("Backoff.open() resumes a broken stream at the byte it reached", async () => {
   const flaky = new FlakyStore();
   const bytes = pseudoRandomBytes(1_000_000, 9);
