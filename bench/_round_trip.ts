@@ -15,13 +15,15 @@ export async function timedRoundTrip(options: {
   studyOrTrial: StudyOrTrial;
   source: string;
   target: string;
+  /** Whether the download syncs (downloadArtifact's default). */
+  sync?: boolean;
 }): Promise<RoundTripTimes> {
-  const { artifactStore, studyOrTrial, source, target } = options;
+  const { artifactStore, studyOrTrial, source, target, sync } = options;
   let start = performance.now();
   const artifactId = await uploadArtifact({ artifactStore, studyOrTrial, filePath: source });
   const upload = (performance.now() - start) / 1000;
   start = performance.now();
-  await downloadArtifact({ artifactStore, artifactId, filePath: target });
+  await downloadArtifact({ artifactStore, artifactId, filePath: target, sync });
   const download = (performance.now() - start) / 1000;
   return { upload, download, artifactId };
 }

@@ -1,7 +1,8 @@
 /**
- * Benchmark: upload + download of one large file through FileSystemArtifactStore, next to
- * `cp` (twice: in and out) and, when `python3 -c "import optuna"` works, Python Optuna's own
- * FileSystemArtifactStore, in one run. Prints wall time, throughput and peak RSS of each, and
+ * Benchmark: upload + download of one large file through FileSystemArtifactStore, durable
+ * (the default: synced before publishing) and scratch (`sync: false`), next to `cp` (twice:
+ * in and out), `cp` + `sync FILE`, and, when `python3 -c "import optuna"` works, Python
+ * Optuna's own FileSystemArtifactStore (which does not sync), in one run. Prints wall time, throughput and peak RSS of each, and
  * checks every copy byte for byte.
  *
  * Each contender runs `--runs` times (default 3), in turns; the median of each phase is shown.
@@ -75,16 +76,26 @@ try {
       if (!await sameBytes(source, join(dir, "out"))) throw new Error("cp: the copy differs");
       return { upload: up.wall, download: down.wall, rss: Math.max(up.rssMiB, down.rssMiB) };
     }],
-    [
-      "optuna-deno FileSystemArtifactStore",
+    ["cp + sync FILE (in, then out)", async () => {
+      const dir = await fresh("cp-sync");
+      const copy = (from: string, to: string) =>
+        flushed("sh", ["-c", 'cp "$1" "$2" && sync "$2"', "sh", from, to]);
+      const up = await copy(source, join(dir, "in"));
+      const down = await copy(join(dir, "in"), join(dir, "out"));
+      if (!await sameBytes(source, join(dir, "out"))) throw new Error("cp: the copy differs");
+      return { upload: up.wall, download: down.wall, rss: Math.max(up.rssMiB, down.rssMiB) };
+    }],
+    ...(["durable", "scratch"] as const).map((mode): [string, () => Promise<Run>] => [
+      `optuna-deno FileSystemArtifactStore (${mode === "durable" ? "synced" : "sync: false"})`,
       () =>
-        roundTrip("deno", Deno.execPath(), [
+        roundTrip(`deno-${mode}`, Deno.execPath(), [
           "run",
           "--allow-read",
           "--allow-write",
           here("_filesystem_worker.ts"),
+          mode,
         ]),
-    ],
+    ]),
   ];
   if (pythonVersion) {
     contenders.push([

@@ -3,7 +3,11 @@
  * artifacts, cold, and again after another writer appended 100 lines, next to Python Optuna
  * loading the same journal and listing the same metadata (when `--python` has optuna).
  *
- * Usage: deno run -A bench/journal_meta.ts [--trials 10000] [--python python3]
+ * Then a journal whose one line is a 128 MiB attribute (`--long-line-mib`): replaying it is
+ * linear in the line's length, next to Python.
+ *
+ * Usage: deno run -A bench/journal_meta.ts [--trials 10000] [--long-line-mib 128]
+ *   [--python python3]
  *
  * @module
  */
@@ -18,6 +22,7 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     trials: { type: "string", default: "10000" },
+    "long-line-mib": { type: "string", default: "128" },
     python: { type: "string", default: "python3" },
   },
 });
@@ -121,6 +126,41 @@ try {
     console.log(`(${values.python} has no optuna.artifacts: Python baseline skipped)\n`);
   }
   printTable(rows);
+
+  // One long line: an attribute of --long-line-mib MiB.
+  const longMiB = Number(values["long-line-mib"]);
+  const longJournal = join(work, "long.log");
+  const file = await Deno.open(longJournal, { write: true, create: true });
+  try {
+    const encoder = new TextEncoder();
+    await file.write(encoder.encode(line({ op_code: 0, study_name: "long", directions: [1] })));
+    await file.write(encoder.encode(
+      `{"op_code":3,"worker_id":"${worker}","study_id":0,"system_attr":{"long":"`,
+    ));
+    const chunk = encoder.encode("0123456789abcdef".repeat(65536)); // 1 MiB
+    for (let i = 0; i < longMiB; i++) await file.write(chunk);
+    await file.write(encoder.encode('"}}\n'));
+  } finally {
+    file.close();
+  }
+  console.log(`\nJournal with one ${longMiB} MiB line\n`);
+  const longRows = [["what", "replay + read s", "wall s", "peak RSS MiB"]];
+  const longRun = async (name: string, cmd: string, args: string[]) => {
+    const { json, wall, rssMiB } = await measure(work, cmd, [...args, longJournal]);
+    if (json.length !== longMiB * 1024 * 1024) throw new Error(`${name} read ${json.length}`);
+    longRows.push([name, json.seconds.toFixed(2), wall.toFixed(2), rssMiB.toFixed(0)]);
+  };
+  await longRun("optuna-deno JournalFileStorage", Deno.execPath(), [
+    "run",
+    "--allow-read",
+    here("_journal_long_line_worker.ts"),
+  ]);
+  if (hasOptuna) {
+    await longRun("Python Optuna JournalStorage", values.python!, [
+      here("_optuna_journal_long_line.py"),
+    ]);
+  }
+  printTable(longRows);
 } finally {
   await Deno.remove(work, { recursive: true });
 }
