@@ -9,6 +9,7 @@
  *
  * @example Save a file for a trial and list it
  * ```ts
+ * import assert from "node:assert/strict";
  * import {
  *   createStudy,
  *   downloadArtifact,
@@ -31,8 +32,9 @@
  * await study.tell(trial, { values: 0.5 });
  *
  * const [meta] = await getAllArtifactMeta(trial);
- * console.log(meta); // { artifactId, filename: "result.csv", mimetype: "text/csv", encoding: null }
+ * assert.deepEqual(meta, { artifactId, filename: "result.csv", mimetype: "text/csv", encoding: null });
  * await downloadArtifact({ artifactStore, artifactId, filePath: `${dir}/copy.csv` });
+ * assert.equal(await Deno.readTextFile(`${dir}/copy.csv`), "x,y\n1,2\n");
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

@@ -3,12 +3,13 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { downloadArtifact, InMemoryArtifactStore } from "@optuna-deno/artifacts";
  * const artifactStore = new InMemoryArtifactStore();
  * await artifactStore.write("a1", ReadableStream.from([new TextEncoder().encode("hi")]));
  * const dir = await Deno.makeTempDir();
  * await downloadArtifact({ artifactStore, artifactId: "a1", filePath: `${dir}/a.txt` });
- * console.log(await Deno.readTextFile(`${dir}/a.txt`)); // "hi"
+ * assert.deepEqual(await Deno.readTextFile(`${dir}/a.txt`), "hi");
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

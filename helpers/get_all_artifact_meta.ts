@@ -29,7 +29,7 @@ export interface GetAllArtifactMetaOptions {
   storage?: StudyStorage;
   /**
    * Told about each attribute that has the artifact prefix but is not valid metadata; such an
-   * entry is skipped. By default a warning is printed with `console.warn`.
+   * entry is skipped. Unset, a warning is printed with `console.warn`.
    */
   onInvalidEntry?: (key: string, error: StorageFormatError) => void;
 }

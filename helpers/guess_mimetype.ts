@@ -4,8 +4,9 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { guessMimetype } from "@optuna-deno/artifacts";
- * console.log(guessMimetype("log.txt.gz")); // { mimetype: "text/plain", encoding: "gzip" }
+ * assert.deepEqual(guessMimetype("log.txt.gz"), { mimetype: "text/plain", encoding: "gzip" });
  * ```
  *
  * @module
@@ -200,8 +201,9 @@ const PYTHON_TYPES: Record<string, string> = {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { guessMimetype } from "@optuna-deno/artifacts";
- * console.log(guessMimetype("model.tgz")); // { mimetype: "application/x-tar", encoding: "gzip" }
+ * assert.deepEqual(guessMimetype("model.tgz"), { mimetype: "application/x-tar", encoding: "gzip" });
  * ```
  *
  * @param filename A file name or path; only its last component is used.

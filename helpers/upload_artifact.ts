@@ -4,6 +4,7 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy, InMemoryArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
  * const study = await createStudy();
  * const trial = await study.ask();
@@ -13,7 +14,7 @@
  *   body: "x,y\n1,2\n",
  *   filename: "points.csv",
  * });
- * console.log(artifactId.length); // 36
+ * assert.deepEqual(artifactId.length, 36);
  * ```
  *
  * @module
@@ -73,6 +74,7 @@ export interface UploadArtifactOptions {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy, FileSystemArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/notes.txt`, "hello");
@@ -82,7 +84,7 @@ export interface UploadArtifactOptions {
  *   studyOrTrial: study,
  *   filePath: `${dir}/notes.txt`,
  * });
- * console.log(await Deno.readTextFile(`${dir}/${artifactId}`)); // "hello"
+ * assert.deepEqual(await Deno.readTextFile(`${dir}/${artifactId}`), "hello");
  * await Deno.remove(dir, { recursive: true });
  * ```
  *

@@ -5,10 +5,11 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Backoff, InMemoryArtifactStore } from "@optuna-deno/artifacts";
  * const store = new Backoff(new InMemoryArtifactStore(), { maxRetries: 5 });
  * await store.write("a1", () => ReadableStream.from([new TextEncoder().encode("hi")]));
- * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * assert.deepEqual(await new Response(await store.open("a1")).text(), "hi");
  * ```
  *
  * @module
@@ -45,17 +46,35 @@ export interface RetryInfo {
 
 /** Options of {@linkcode Backoff}; the defaults are Optuna's. */
 export interface BackoffOptions {
-  /** Attempts per operation, the first included, as Optuna's `max_retries`; 10. */
+  /**
+   * Attempts per operation, the first included, as Optuna's `max_retries`.
+   *
+   * @default {10}
+   */
   maxRetries?: number;
-  /** Growth of the delay per attempt; 2. */
+  /**
+   * Growth of the delay per attempt.
+   *
+   * @default {2}
+   */
   multiplier?: number;
-  /** Seconds before the second attempt; 0.1. */
+  /**
+   * Seconds before the second attempt.
+   *
+   * @default {0.1}
+   */
   minDelay?: number;
-  /** Largest delay in seconds; 30. */
+  /**
+   * Largest delay in seconds.
+   *
+   * @default {30}
+   */
   maxDelay?: number;
   /**
-   * A share of each delay drawn at random, from 0 (Optuna's fixed delays, the default) to 1:
-   * the delay becomes `delay * (1 - jitter * random())`, so many clients spread out.
+   * A share of each delay drawn at random, from 0 (Optuna's fixed delays) to 1: the delay
+   * becomes `delay * (1 - jitter * random())`, so many clients spread out.
+   *
+   * @default {0}
    */
   jitter?: number;
   /**
@@ -70,7 +89,11 @@ export interface BackoffOptions {
   signal?: AbortSignal;
   /** Waits `ms` milliseconds unless `signal` aborts; replaceable in tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Random numbers in [0, 1) for jitter; `Math.random` by default. */
+  /**
+   * Random numbers in [0, 1) for jitter.
+   *
+   * @default {Math.random}
+   */
   random?: () => number;
 }
 

@@ -55,11 +55,15 @@ export interface JournalFileStorageOptions {
   /**
    * The lock file kind: `"symlink"` (Python's default `JournalFileSymlinkLock`) or `"open"`
    * (`JournalFileOpenLock`, an exclusively created file). Both exclude each other.
+   *
+   * @default {"symlink"}
    */
   lock?: JournalLockKind;
   /**
    * Seconds an unchanged lock is waited for before it is broken as stale, as Python's
-   * `grace_period` (30 by default); `null` waits forever.
+   * `grace_period`; `null` waits forever.
+   *
+   * @default {30}
    */
   gracePeriod?: number | null;
   /**
@@ -83,11 +87,12 @@ const NEWLINE = 10;
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { JournalFileStorage } from "@optuna-deno/artifacts/journal";
  * const dir = await Deno.makeTempDir();
  * const storage = new JournalFileStorage(`${dir}/journal.log`, { lock: "open" });
  * const studyId = await storage.createNewStudy({ studyName: "s" });
- * console.log(await storage.getStudyIdFromName("s") === studyId); // true
+ * assert.deepEqual(await storage.getStudyIdFromName("s") === studyId, true);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

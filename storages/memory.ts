@@ -4,12 +4,13 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InMemoryStorage } from "@optuna-deno/artifacts";
  * const storage = new InMemoryStorage();
  * const studyId = await storage.createNewStudy({ studyName: "demo" });
  * const trialId = await storage.createNewTrial(studyId);
  * await storage.setTrialStateValues(trialId, "COMPLETE", [0.5]);
- * console.log((await storage.getTrial(trialId)).state); // "COMPLETE"
+ * assert.deepEqual((await storage.getTrial(trialId)).state, "COMPLETE");
  * ```
  *
  * @module
@@ -32,11 +33,12 @@ import type {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InMemoryStorage } from "@optuna-deno/artifacts";
  * const storage = new InMemoryStorage();
  * const studyId = await storage.createNewStudy();
  * await storage.setStudySystemAttr(studyId, "k", "v");
- * console.log(await storage.getStudySystemAttrs(studyId)); // { k: "v" }
+ * assert.deepEqual(await storage.getStudySystemAttrs(studyId), { k: "v" });
  * ```
  */
 export class InMemoryStorage implements StudyStorage {

@@ -24,9 +24,17 @@ export type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";
 
 /** Options of {@linkcode PostgresStorage}. */
 export interface PostgresStorageOptions {
-  /** The most connections to open at once; 4. */
+  /**
+   * The most connections to open at once.
+   *
+   * @default {4}
+   */
   maxConnections?: number;
-  /** Seconds to wait for a connection; 30. */
+  /**
+   * Seconds to wait for a connection.
+   *
+   * @default {30}
+   */
   connectTimeout?: number;
 }
 

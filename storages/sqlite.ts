@@ -24,7 +24,11 @@ export type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";
 
 /** Options of {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
-  /** Milliseconds to wait for another process's write lock (SQLite's busy timeout); 5000. */
+  /**
+   * Milliseconds to wait for another process's write lock (SQLite's busy timeout).
+   *
+   * @default {5000}
+   */
   busyTimeout?: number;
 }
 
@@ -60,8 +64,9 @@ export class SqliteStorage extends RdbStorage {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sqlitePath } from "@optuna-deno/artifacts/sqlite";
- * console.log(sqlitePath("sqlite:////tmp/a.db")); // "/tmp/a.db"
+ * assert.deepEqual(sqlitePath("sqlite:////tmp/a.db"), "/tmp/a.db");
  * ```
  *
  * @param pathOrUrl A path or a `sqlite:///` URL.

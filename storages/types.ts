@@ -4,11 +4,12 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { StudyStorage } from "@optuna-deno/artifacts";
  * import { InMemoryStorage } from "@optuna-deno/artifacts";
  * const storage: StudyStorage = new InMemoryStorage();
  * const studyId = await storage.createNewStudy({ studyName: "demo" });
- * console.log(await storage.getStudyIdFromName("demo") === studyId); // true
+ * assert.deepEqual(await storage.getStudyIdFromName("demo") === studyId, true);
  * ```
  *
  * @module
@@ -57,7 +58,11 @@ export interface FrozenTrial {
 export interface CreateNewStudyOptions {
   /** A unique name; Optuna's `no-name-<uuid>` form when unset. */
   studyName?: string;
-  /** One direction per objective; `["minimize"]` when unset. */
+  /**
+   * One direction per objective.
+   *
+   * @default {["minimize"]}
+   */
   directions?: StudyDirection[];
 }
 

@@ -5,11 +5,12 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FileSystemArtifactStore } from "@optuna-deno/artifacts";
  * const basePath = await Deno.makeTempDir();
  * const store = new FileSystemArtifactStore(basePath);
  * await store.write("a1", ReadableStream.from([new TextEncoder().encode("hello")]));
- * console.log(await new Response(await store.open("a1", { offset: 1 })).text()); // "ello"
+ * assert.deepEqual(await new Response(await store.open("a1", { offset: 1 })).text(), "ello");
  * await Deno.remove(basePath, { recursive: true });
  * ```
  *

@@ -51,7 +51,11 @@ export interface GCSArtifactStoreOptions {
    * application default credentials, and `STORAGE_EMULATOR_HOST` when it is set.
    */
   client?: GCSClientLike;
-  /** A prefix for every object name (such as `"artifacts/"`); none by default, as Optuna. */
+  /**
+   * A prefix for every object name (such as `"artifacts/"`); none, as Optuna.
+   *
+   * @default {""}
+   */
   keyPrefix?: string;
 }
 

@@ -4,10 +4,11 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InMemoryArtifactStore } from "@optuna-deno/artifacts";
  * const store = new InMemoryArtifactStore();
  * await store.write("a1", ReadableStream.from([new TextEncoder().encode("hi")]));
- * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * assert.deepEqual(await new Response(await store.open("a1")).text(), "hi");
  * ```
  *
  * @module

@@ -77,22 +77,32 @@ export interface S3ArtifactStoreOptions {
    */
   client?: S3ClientLike;
   /**
-   * The checksum mode of the client built here; `"when-required"` by default, because some
+   * The checksum mode of the client built here: `"when-required"`, because some
    * S3-compatible servers store `aws-chunked` framing bytes as content or refuse it. It does not
    * change a client you pass: set `requestChecksumCalculation` on that client instead.
+   *
+   * @default {"when-required"}
    */
   checksum?: S3ChecksumMode;
-  /** A prefix for every key (such as `"artifacts/"`); none by default, as Optuna. */
+  /**
+   * A prefix for every key (such as `"artifacts/"`); none, as Optuna.
+   *
+   * @default {""}
+   */
   keyPrefix?: string;
   /**
-   * Bytes per multipart part (at least 5 MiB); 8 MiB by default. S3 allows 10,000 parts, so
-   * with a known `contentLength` the part grows as needed; a stream of unknown length can be up
-   * to `partSize * 10,000` bytes (78 GiB by default).
+   * Bytes per multipart part (at least 5 MiB). S3 allows 10,000 parts, so with a known
+   * `contentLength` the part grows as needed; a stream of unknown length can be up to
+   * `partSize * 10,000` bytes (78 GiB with 8 MiB parts).
+   *
+   * @default {8 * 1024 * 1024}
    */
   partSize?: number;
   /**
-   * Parts uploaded at once; 2 by default (on 2 cores, 4 was no faster and took 20 MiB more).
-   * Memory used by a write is about `partSize * queueSize`.
+   * Parts uploaded at once (on 2 cores, 4 was no faster and took 20 MiB more). Memory used by
+   * a write is about `partSize * queueSize`.
+   *
+   * @default {2}
    */
   queueSize?: number;
 }

@@ -3,11 +3,12 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ArtifactStore } from "@optuna-deno/artifacts";
  * import { InMemoryArtifactStore } from "@optuna-deno/artifacts";
  * const store: ArtifactStore = new InMemoryArtifactStore();
  * await store.write("a1", () => ReadableStream.from([new TextEncoder().encode("hi")]));
- * console.log(await new Response(await store.open("a1")).text()); // "hi"
+ * assert.deepEqual(await new Response(await store.open("a1")).text(), "hi");
  * ```
  *
  * @module

@@ -5,11 +5,12 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy } from "@optuna-deno/artifacts";
  * const study = await createStudy({ studyName: "demo" });
  * const trial = await study.ask();
  * await study.tell(trial, { values: 0.25 });
- * console.log((await study.bestTrial()).values); // [0.25]
+ * assert.deepEqual((await study.bestTrial()).values, [0.25]);
  * ```
  *
  * @module
@@ -25,7 +26,11 @@ export interface CreateStudyOptions {
   storage?: StudyStorage;
   /** A unique name; Optuna's `no-name-<uuid>` form when unset. */
   studyName?: string;
-  /** The direction of a single objective; `"minimize"` when unset. */
+  /**
+   * The direction of a single objective.
+   *
+   * @default {"minimize"}
+   */
   direction?: StudyDirection;
   /** One direction per objective, for a multi-objective study (instead of `direction`). */
   directions?: StudyDirection[];
@@ -67,11 +72,12 @@ export interface StudyInit {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy } from "@optuna-deno/artifacts";
  * const study = await createStudy({ direction: "maximize" });
  * await study.tell(await study.ask(), { values: 1 });
  * await study.tell(await study.ask(), { values: 2 });
- * console.log((await study.bestTrial()).number); // 1
+ * assert.deepEqual((await study.bestTrial()).number, 1);
  * ```
  */
 export class Study {
@@ -179,9 +185,10 @@ export class Study {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy, InMemoryStorage } from "@optuna-deno/artifacts";
  * const study = await createStudy({ storage: new InMemoryStorage(), studyName: "s" });
- * console.log(study.studyName); // "s"
+ * assert.deepEqual(study.studyName, "s");
  * ```
  *
  * @param options The storage, name and directions.
@@ -204,10 +211,11 @@ export async function createStudy(options: CreateStudyOptions = {}): Promise<Stu
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy, InMemoryStorage, loadStudy } from "@optuna-deno/artifacts";
  * const storage = new InMemoryStorage();
  * await createStudy({ storage, studyName: "s" });
- * console.log((await loadStudy({ storage, studyName: "s" })).studyId); // 0
+ * assert.deepEqual((await loadStudy({ storage, studyName: "s" })).studyId, 0);
  * ```
  *
  * @param options The storage and the name.

@@ -4,12 +4,13 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { StudyOrTrial } from "@optuna-deno/artifacts";
  * import { InMemoryStorage } from "@optuna-deno/artifacts";
  * const storage = new InMemoryStorage();
  * const studyId = await storage.createNewStudy();
  * const target: StudyOrTrial = { studyId, storage };
- * console.log(target.studyId); // 0
+ * assert.deepEqual(target.studyId, 0);
  * ```
  *
  * @module

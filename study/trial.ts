@@ -4,10 +4,11 @@
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createStudy } from "@optuna-deno/artifacts";
  * const study = await createStudy();
  * const trial = await study.ask();
- * console.log(trial.number); // 0
+ * assert.deepEqual(trial.number, 0);
  * ```
  *
  * @module
@@ -32,12 +33,13 @@ export interface TrialInit {
  *
  * @example Usage
  * ```ts
+ * import assert from "node:assert/strict";
  * import { InMemoryStorage, Trial } from "@optuna-deno/artifacts";
  * const storage = new InMemoryStorage();
  * const studyId = await storage.createNewStudy();
  * const trialId = await storage.createNewTrial(studyId);
  * const trial = new Trial({ storage, trialId, studyId, number: 0 });
- * console.log((await trial.freeze()).state); // "RUNNING"
+ * assert.deepEqual((await trial.freeze()).state, "RUNNING");
  * ```
  */
 export class Trial {
