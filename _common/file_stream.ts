@@ -2,6 +2,8 @@
 // (1 MiB) because each read or write is one async operation: 64 KiB chunks make a 1 GiB copy
 // several times slower than `cp`.
 
+import { abortableStream } from "./stream.ts";
+
 const READ_CHUNK_SIZE = 1024 * 1024;
 
 const WRITE_BUFFER_SIZE = 1024 * 1024;
@@ -53,42 +55,12 @@ export function readableFromFile(
   file: Deno.FsFile,
   signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
-  let closed = false;
-  let onAbort = () => {};
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    signal?.removeEventListener("abort", onAbort);
-    file.close();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      onAbort = () => {
-        controller.error(signal?.reason);
-        close();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    },
-    async pull(controller) {
+  return abortableStream({
+    async next() {
       const buffer = new Uint8Array(READ_CHUNK_SIZE);
-      let count: number | null;
-      try {
-        count = await file.read(buffer);
-      } catch (error) {
-        if (closed) return; // aborted or cancelled while reading
-        close();
-        throw error;
-      }
-      if (closed) return;
-      if (count === null) {
-        close();
-        controller.close();
-        return;
-      }
-      controller.enqueue(buffer.subarray(0, count));
+      const count = await file.read(buffer);
+      return count === null ? null : buffer.subarray(0, count);
     },
-    cancel() {
-      close();
-    },
-  });
+    release: () => file.close(),
+  }, signal);
 }

@@ -1,5 +1,6 @@
 // Stream plumbing shared by the stores and the helpers.
 import type { StreamSource } from "../stores/types.ts";
+import { onAbort } from "./abort.ts";
 
 /** Returns the stream of one write attempt: calls a factory, or passes a bare stream through. */
 export async function resolveSource(content: StreamSource): Promise<ReadableStream<Uint8Array>> {
@@ -18,10 +19,7 @@ export async function pumpStream(
 ): Promise<void> {
   signal?.throwIfAborted();
   const reader = stream.getReader();
-  const onAbort = () => {
-    reader.cancel(signal?.reason).catch(() => {});
-  };
-  signal?.addEventListener("abort", onAbort, { once: true });
+  const stopListening = onAbort(signal, (reason) => reader.cancel(reason).catch(() => {}));
   try {
     while (true) {
       const { done, value } = await reader.read();
@@ -33,9 +31,64 @@ export async function pumpStream(
     await reader.cancel(error).catch(() => {});
     throw error;
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    stopListening();
     reader.releaseLock();
   }
+}
+
+/** Where {@linkcode abortableStream} takes its chunks from. */
+export interface ChunkSource {
+  /** The next chunk, or `null` at the end. */
+  next(): Promise<Uint8Array | null> | Uint8Array | null;
+  /** Frees what the source holds; `reason` is given when it is stopped before its end. */
+  release(reason?: unknown): void;
+}
+
+/**
+ * A stream over `source` that errors at once when `signal` aborts, even in the middle of a
+ * read, and releases the source exactly once: at the end, on an error, on cancel or on the
+ * abort.
+ */
+export function abortableStream(
+  source: ChunkSource,
+  signal?: AbortSignal,
+): ReadableStream<Uint8Array> {
+  let released = false;
+  let stopListening = () => {};
+  const release = (reason?: unknown) => {
+    if (released) return;
+    released = true;
+    stopListening();
+    source.release(reason);
+  };
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      stopListening = onAbort(signal, (reason) => {
+        controller.error(reason);
+        release(reason);
+      });
+    },
+    async pull(controller) {
+      let chunk: Uint8Array | null;
+      try {
+        chunk = await source.next();
+      } catch (error) {
+        if (released) return; // aborted or cancelled while reading
+        release();
+        throw error;
+      }
+      if (released) return;
+      if (chunk === null) {
+        release();
+        controller.close();
+      } else {
+        controller.enqueue(chunk);
+      }
+    },
+    cancel(reason) {
+      release(reason ?? new Error("cancelled"));
+    },
+  });
 }
 
 /** Passes `stream` through, calling `onBytes` with the running total after each chunk. */

@@ -20,6 +20,8 @@ import {
   InvalidArtifactIdError,
 } from "../stores/errors.ts";
 import { validateOffset } from "../stores/_artifact_id.ts";
+import { onAbort } from "../_common/abort.ts";
+import { ResumingStream } from "./_resuming_stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -189,41 +191,19 @@ export class Backoff implements ArtifactStore {
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const signal = this.#combined(options.signal);
     const budget = { attempt: 0 };
-    let position = validateOffset(options.offset);
-    let current = await this.#retry(
-      "open",
-      artifactId,
-      budget,
-      signal,
-      () => this.#store.open(artifactId, { offset: position, signal }),
-    );
-    let reader = current.getReader();
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        while (true) {
-          try {
-            const { done, value } = await reader.read();
-            if (done) return controller.close();
-            position += value.length;
-            return controller.enqueue(value);
-          } catch (error) {
-            // The stream broke part-way: re-open where it stopped, with the same budget.
-            reader.releaseLock();
-            await current.cancel().catch(() => {});
-            await this.#wait("read", artifactId, budget, signal, error);
-            current = await this.#retry(
-              "open",
-              artifactId,
-              budget,
-              signal,
-              () => this.#store.open(artifactId, { offset: position, signal }),
-            );
-            reader = current.getReader();
-          }
-        }
-      },
-      cancel: (reason) => reader.cancel(reason),
-    });
+    const open = (offset: number) =>
+      this.#retry(
+        "open",
+        artifactId,
+        budget,
+        signal,
+        () => this.#store.open(artifactId, { offset, signal }),
+      );
+    const offset = validateOffset(options.offset);
+    return new ResumingStream(await open(offset), offset, {
+      reopen: open,
+      pause: (error) => this.#wait("read", artifactId, budget, signal, error),
+    }).readable();
   }
 
   /**
@@ -432,13 +412,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      stopListening();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const stopListening = onAbort(signal, (reason) => {
       clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
+      reject(reason);
+    });
   });
 }

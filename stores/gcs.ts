@@ -17,8 +17,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
 import { type File, Storage } from "npm:@google-cloud/storage@^8.4.0";
-import { ArtifactNotFoundError } from "./errors.ts";
-import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateOffset } from "./_artifact_id.ts";
+import { BucketKeys, undoIfAborted } from "./_bucket.ts";
+import { onAbort } from "../_common/abort.ts";
 import { resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
@@ -74,9 +75,8 @@ export interface GCSArtifactStoreOptions {
  * ```
  */
 export class GCSArtifactStore implements ArtifactStore {
-  #bucketName: string;
+  #keys: BucketKeys;
   #client: Storage;
-  #keyPrefix: string;
 
   /**
    * Creates a store on a bucket, which must exist.
@@ -85,9 +85,8 @@ export class GCSArtifactStore implements ArtifactStore {
    * @param options The client and key prefix.
    */
   constructor(bucket: string, options: GCSArtifactStoreOptions = {}) {
-    this.#bucketName = bucket;
+    this.#keys = new BucketKeys("gs", bucket, options.keyPrefix);
     this.#client = (options.client as Storage | undefined) ?? new Storage();
-    this.#keyPrefix = options.keyPrefix ?? "";
   }
 
   /**
@@ -96,7 +95,7 @@ export class GCSArtifactStore implements ArtifactStore {
    * @returns The bucket given to the constructor.
    */
   get bucket(): string {
-    return this.#bucketName;
+    return this.#keys.bucket;
   }
 
   /**
@@ -118,7 +117,7 @@ export class GCSArtifactStore implements ArtifactStore {
       size = Number(metadata.size ?? 0);
       generation = metadata.generation;
     } catch (error) {
-      throw this.#notFound(error, artifactId) ?? error;
+      throw this.#notFound(error, artifactId);
     }
     checkOffsetWithin(artifactId, offset, size);
     options.signal?.throwIfAborted();
@@ -126,9 +125,7 @@ export class GCSArtifactStore implements ArtifactStore {
     // Pinned to the generation just checked, so an overwrite meanwhile cannot mix two versions.
     const pinned = this.#bucket().file(file.name, generation ? { generation } : undefined);
     const node = pinned.createReadStream({ start: offset, validation: false });
-    const onAbort = () => node.destroy(options.signal?.reason);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    node.once("close", () => options.signal?.removeEventListener("abort", onAbort));
+    node.once("close", onAbort(options.signal, (reason) => node.destroy(reason as Error)));
     return Readable.toWeb(node) as ReadableStream<Uint8Array>;
   }
 
@@ -149,9 +146,8 @@ export class GCSArtifactStore implements ArtifactStore {
     signal?.throwIfAborted();
     const stream = await resolveSource(content);
     const reader = stream.getReader();
-    const onAbort = () => reader.cancel(signal?.reason).catch(() => {});
-    signal?.addEventListener("abort", onAbort, { once: true });
-    const first = await reader.read().finally(() => signal?.removeEventListener("abort", onAbort));
+    const stopListening = onAbort(signal, (reason) => reader.cancel(reason).catch(() => {}));
+    const first = await reader.read().finally(stopListening);
     signal?.throwIfAborted();
     if (first.done) {
       // An empty object in one request: a resumable session with no bytes never completes on
@@ -184,11 +180,7 @@ export class GCSArtifactStore implements ArtifactStore {
       signal?.throwIfAborted(); // the caller's reason, not the pipeline's own AbortError
       throw error;
     }
-    // An abort that came after the object was finalized: remove it.
-    if (signal?.aborted) {
-      await this.remove(artifactId).catch(() => {});
-      signal.throwIfAborted();
-    }
+    await undoIfAborted(signal, () => this.remove(artifactId));
   }
 
   /**
@@ -206,7 +198,7 @@ export class GCSArtifactStore implements ArtifactStore {
       const [metadata] = await file.getMetadata();
       return { size: Number(metadata.size ?? 0) };
     } catch (error) {
-      throw this.#notFound(error, artifactId) ?? error;
+      throw this.#notFound(error, artifactId);
     }
   }
 
@@ -223,19 +215,16 @@ export class GCSArtifactStore implements ArtifactStore {
   }
 
   #bucket() {
-    return this.#client.bucket(this.#bucketName);
+    return this.#client.bucket(this.#keys.bucket);
   }
 
   #file(artifactId: string): File {
-    validateArtifactId(artifactId);
-    return this.#bucket().file(this.#keyPrefix + artifactId);
+    return this.#bucket().file(this.#keys.key(artifactId));
   }
 
-  #notFound(error: unknown, artifactId: string): ArtifactNotFoundError | undefined {
-    if ((error as { code?: number })?.code !== 404) return undefined;
-    return new ArtifactNotFoundError(artifactId, {
-      location: `gs://${this.#bucketName}/${this.#keyPrefix}`,
-      cause: error,
-    });
+  /** An `ArtifactNotFoundError` for a 404, else `error` itself. */
+  #notFound(error: unknown, artifactId: string): unknown {
+    const missing = (error as { code?: number })?.code === 404;
+    return missing ? this.#keys.notFound(artifactId, error) : error;
   }
 }

@@ -16,7 +16,7 @@
 import { ArtifactNotFoundError } from "./errors.ts";
 import { settle } from "../_common/settle.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { pumpStream, resolveSource } from "../_common/stream.ts";
+import { abortableStream, pumpStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -131,24 +131,14 @@ function readableFromBytes(
   signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   let position = offset;
-  let onAbort = () => {};
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      onAbort = () => controller.error(signal?.reason);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    },
-    pull(controller) {
-      if (position >= data.length) {
-        signal?.removeEventListener("abort", onAbort);
-        controller.close();
-        return;
-      }
+  return abortableStream({
+    next() {
+      if (position >= data.length) return null;
       const end = Math.min(position + READ_CHUNK_SIZE, data.length);
-      controller.enqueue(data.slice(position, end));
+      const chunk = data.slice(position, end);
       position = end;
+      return chunk;
     },
-    cancel() {
-      signal?.removeEventListener("abort", onAbort);
-    },
-  });
+    release() {},
+  }, signal);
 }

@@ -29,9 +29,10 @@ import {
   S3Client,
 } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { Upload } from "npm:@aws-sdk/lib-storage@^3.1175.0";
-import { ArtifactNotFoundError } from "./errors.ts";
-import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
-import { resolveSource } from "../_common/stream.ts";
+import { checkOffsetWithin, validateOffset } from "./_artifact_id.ts";
+import { BucketKeys, undoIfAborted } from "./_bucket.ts";
+import { onAbort } from "../_common/abort.ts";
+import { abortableStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -126,9 +127,8 @@ const MAX_PARTS = 10_000;
  * ```
  */
 export class S3ArtifactStore implements ArtifactStore {
-  #bucket: string;
+  #keys: BucketKeys;
   #client: S3Client;
-  #keyPrefix: string;
   #partSize: number;
   #queueSize: number;
 
@@ -139,13 +139,12 @@ export class S3ArtifactStore implements ArtifactStore {
    * @param options The client, checksum mode, key prefix and upload sizes.
    */
   constructor(bucket: string, options: S3ArtifactStoreOptions = {}) {
-    this.#bucket = bucket;
+    this.#keys = new BucketKeys("s3", bucket, options.keyPrefix);
     const checksum = options.checksum === "when-supported" ? "WHEN_SUPPORTED" : "WHEN_REQUIRED";
     this.#client = (options.client as S3Client | undefined) ?? new S3Client({
       requestChecksumCalculation: checksum,
       responseChecksumValidation: checksum,
     });
-    this.#keyPrefix = options.keyPrefix ?? "";
     this.#partSize = Math.max(options.partSize ?? 8 * 1024 * 1024, MIN_PART_SIZE);
     this.#queueSize = Math.max(1, options.queueSize ?? 2);
   }
@@ -156,7 +155,7 @@ export class S3ArtifactStore implements ArtifactStore {
    * @returns The bucket given to the constructor.
    */
   get bucket(): string {
-    return this.#bucket;
+    return this.#keys.bucket;
   }
 
   /**
@@ -169,29 +168,36 @@ export class S3ArtifactStore implements ArtifactStore {
    */
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const offset = validateOffset(options.offset);
-    const key = this.#key(artifactId);
+    const key = this.#keys.key(artifactId);
     options.signal?.throwIfAborted();
     const abort = new AbortController();
-    const onAbort = () => abort.abort(options.signal?.reason);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening = onAbort(options.signal, (reason) => abort.abort(reason));
     try {
       const response = await this.#client.send(
         new GetObjectCommand({
-          Bucket: this.#bucket,
+          Bucket: this.#keys.bucket,
           Key: key,
           Range: offset > 0 ? `bytes=${offset}-` : undefined,
         }),
         { abortSignal: abort.signal },
       );
       const body = response.Body?.transformToWebStream() ?? ReadableStream.from([]);
-      return withAbort(body, options.signal, () => {
-        options.signal?.removeEventListener("abort", onAbort);
-      });
+      const reader = body.getReader();
+      return abortableStream({
+        next: async () => {
+          const { done, value } = await reader.read();
+          return done ? null : value;
+        },
+        release(reason) {
+          stopListening();
+          if (reason !== undefined) reader.cancel(reason).catch(() => {});
+        },
+      }, options.signal);
     } catch (error) {
-      options.signal?.removeEventListener("abort", onAbort);
+      stopListening();
       options.signal?.throwIfAborted();
       if (status(error) === 416) return await this.#openAtEnd(artifactId, offset, options.signal);
-      throw this.#notFound(error, artifactId) ?? error;
+      throw this.#notFound(error, artifactId);
     }
   }
 
@@ -208,7 +214,7 @@ export class S3ArtifactStore implements ArtifactStore {
     content: StreamSource,
     options: WriteOptions = {},
   ): Promise<void> {
-    const key = this.#key(artifactId);
+    const key = this.#keys.key(artifactId);
     const { signal } = options;
     signal?.throwIfAborted();
     // lib-storage reads a Node stream in part-sized pieces; the web stream is adapted.
@@ -226,7 +232,7 @@ export class S3ArtifactStore implements ArtifactStore {
         send: (command: any, options?: object) =>
           client.send(command, { ...options, abortSignal: requests.signal }),
       } as S3Client,
-      params: { Bucket: this.#bucket, Key: key, Body: body, ContentType: options.contentType },
+      params: { Bucket: this.#keys.bucket, Key: key, Body: body, ContentType: options.contentType },
       partSize: Math.max(this.#partSize, Math.ceil((options.contentLength ?? 0) / MAX_PARTS)),
       queueSize: this.#queueSize,
       leavePartsOnError: false,
@@ -240,8 +246,7 @@ export class S3ArtifactStore implements ArtifactStore {
     // of its clean-up request (for example on servers without AbortMultipartUpload).
     let sourceError: unknown;
     body.on("error", (error) => sourceError ??= error);
-    const onAbort = () => stop(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const stopListening = onAbort(signal, stop);
     try {
       await upload.done();
     } catch (error) {
@@ -250,13 +255,9 @@ export class S3ArtifactStore implements ArtifactStore {
       signal?.throwIfAborted();
       throw sourceError ?? error;
     } finally {
-      signal?.removeEventListener("abort", onAbort);
+      stopListening();
     }
-    // An abort that came after the last part was sent: the object exists, so remove it.
-    if (signal?.aborted) {
-      await this.remove(artifactId).catch(() => {});
-      signal.throwIfAborted();
-    }
+    await undoIfAborted(signal, () => this.remove(artifactId));
   }
 
   /**
@@ -273,7 +274,7 @@ export class S3ArtifactStore implements ArtifactStore {
     if (!created?.UploadId) return;
     await this.#client.send(
       new AbortMultipartUploadCommand({
-        Bucket: this.#bucket,
+        Bucket: this.#keys.bucket,
         Key: key,
         UploadId: created.UploadId,
       }),
@@ -289,15 +290,15 @@ export class S3ArtifactStore implements ArtifactStore {
    * @throws {ArtifactNotFoundError} When the object does not exist.
    */
   async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
-    const key = this.#key(artifactId);
+    const key = this.#keys.key(artifactId);
     try {
       const head = await this.#client.send(
-        new HeadObjectCommand({ Bucket: this.#bucket, Key: key }),
+        new HeadObjectCommand({ Bucket: this.#keys.bucket, Key: key }),
         { abortSignal: options.signal },
       );
       return { size: head.ContentLength ?? 0 };
     } catch (error) {
-      throw this.#notFound(error, artifactId) ?? error;
+      throw this.#notFound(error, artifactId);
     }
   }
 
@@ -308,10 +309,10 @@ export class S3ArtifactStore implements ArtifactStore {
    * @param options A signal.
    */
   async remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
-    const key = this.#key(artifactId);
+    const key = this.#keys.key(artifactId);
     options.signal?.throwIfAborted();
     try {
-      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }), {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#keys.bucket, Key: key }), {
         abortSignal: options.signal,
       });
     } catch (error) {
@@ -319,20 +320,11 @@ export class S3ArtifactStore implements ArtifactStore {
     }
   }
 
-  #key(artifactId: string): string {
-    validateArtifactId(artifactId);
-    return this.#keyPrefix + artifactId;
-  }
-
-  #notFound(error: unknown, artifactId: string): ArtifactNotFoundError | undefined {
+  /** An `ArtifactNotFoundError` for a 404 (NoSuchKey, NotFound), else `error` itself. */
+  #notFound(error: unknown, artifactId: string): unknown {
     const name = (error as { name?: string })?.name;
-    if (name === "NoSuchKey" || name === "NotFound" || status(error) === 404) {
-      return new ArtifactNotFoundError(artifactId, {
-        location: `s3://${this.#bucket}/${this.#keyPrefix}`,
-        cause: error,
-      });
-    }
-    return undefined;
+    const missing = name === "NoSuchKey" || name === "NotFound" || status(error) === 404;
+    return missing ? this.#keys.notFound(artifactId, error) : error;
   }
 
   // S3 answers 416 for a range that starts at the end: an offset equal to the size is an empty
@@ -346,46 +338,4 @@ export class S3ArtifactStore implements ArtifactStore {
 
 function status(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-}
-
-/** Passes `body` through, erroring it at once when `signal` aborts; `done` runs at the end. */
-function withAbort(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal | undefined,
-  done: () => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let onAbort = () => {};
-  const finish = () => {
-    signal?.removeEventListener("abort", onAbort);
-    done();
-  };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      onAbort = () => {
-        controller.error(signal?.reason);
-        reader.cancel(signal?.reason).catch(() => {});
-        finish();
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    },
-    async pull(controller) {
-      try {
-        const { done: end, value } = await reader.read();
-        if (end) {
-          finish();
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        finish();
-        if (!signal?.aborted) controller.error(error);
-      }
-    },
-    async cancel(reason) {
-      finish();
-      await reader.cancel(reason);
-    },
-  });
 }

@@ -1,0 +1,44 @@
+// What the S3 and GCS stores share: a bucket and a key prefix, the id check, the not-found
+// error, and the clean-up of a write that an abort reached only after the object existed.
+import { ArtifactNotFoundError } from "./errors.ts";
+import { validateArtifactId } from "./_artifact_id.ts";
+
+/** A bucket with an optional key prefix, named as `s3://bucket/prefix` or `gs://...`. */
+export class BucketKeys {
+  readonly bucket: string;
+  readonly keyPrefix: string;
+  readonly #scheme: string;
+
+  constructor(scheme: "s3" | "gs", bucket: string, keyPrefix = "") {
+    this.#scheme = scheme;
+    this.bucket = bucket;
+    this.keyPrefix = keyPrefix;
+  }
+
+  /** The object key of a validated artifact id. */
+  key(artifactId: string): string {
+    validateArtifactId(artifactId);
+    return this.keyPrefix + artifactId;
+  }
+
+  /** The error for an object that does not exist. */
+  notFound(artifactId: string, cause: unknown): ArtifactNotFoundError {
+    return new ArtifactNotFoundError(artifactId, {
+      location: `${this.#scheme}://${this.bucket}/${this.keyPrefix}`,
+      cause,
+    });
+  }
+}
+
+/**
+ * After a write that completed: if `signal` aborted meanwhile, the object exists although the
+ * caller gave up, so remove it and reject with the abort's reason.
+ */
+export async function undoIfAborted(
+  signal: AbortSignal | undefined,
+  remove: () => Promise<void>,
+): Promise<void> {
+  if (!signal?.aborted) return;
+  await remove().catch(() => {});
+  signal.throwIfAborted();
+}
