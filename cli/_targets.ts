@@ -36,7 +36,7 @@ export async function openStorage(spec: string): Promise<OpenedStorage> {
   }
   if (/^[a-z][a-z0-9+]*:\/\//i.test(spec)) {
     throw new UsageError(
-      `Unsupported storage "${spec}": use a journal file path, sqlite:///path or postgresql://...`,
+      `Cannot use the storage "${spec}": use a journal file path, sqlite:///path or postgresql://...`,
     );
   }
   const { JournalFileStorage } = await import("../storages/journal.ts");
@@ -71,7 +71,7 @@ export async function openArtifactStore(spec: string): Promise<ArtifactStore> {
   }
   if (/^[a-z][a-z0-9+]*:\/\//i.test(spec)) {
     throw new UsageError(
-      `Unsupported artifact store "${spec}": use DIR, s3://bucket or gs://bucket`,
+      `Cannot use the artifact store "${spec}": use DIR, s3://bucket or gs://bucket`,
     );
   }
   const dir = spec.startsWith("file:") ? spec.slice("file:".length) : spec;

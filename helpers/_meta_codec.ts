@@ -42,14 +42,16 @@ export function parseArtifactMeta(value: JsonValue): ArtifactMeta | null {
       content = JSON.parse(value);
     } catch (error) {
       throw new StorageFormatError(
-        `Artifact metadata ${JSON.stringify(value.slice(0, 80))} is not JSON`,
+        `Cannot read artifact metadata ${JSON.stringify(value.slice(0, 80))}: it is not JSON`,
         { cause: error },
       );
     }
   }
   if (content === null) return null;
   if (typeof content !== "object" || Array.isArray(content)) {
-    throw new StorageFormatError(`Artifact metadata ${JSON.stringify(content)} is not an object`);
+    throw new StorageFormatError(
+      `Cannot read artifact metadata ${JSON.stringify(content)}: it is not an object`,
+    );
   }
   const { artifact_id, filename, mimetype, encoding = null } = content;
   if (
@@ -57,8 +59,8 @@ export function parseArtifactMeta(value: JsonValue): ArtifactMeta | null {
     typeof mimetype !== "string" || (encoding !== null && typeof encoding !== "string")
   ) {
     throw new StorageFormatError(
-      `Artifact metadata ${JSON.stringify(content)} lacks a string artifact_id, filename or ` +
-        "mimetype",
+      `Cannot read artifact metadata ${JSON.stringify(content)}: it lacks a string ` +
+        "artifact_id, filename or mimetype",
     );
   }
   return { artifactId: artifact_id, filename, mimetype, encoding };

@@ -35,23 +35,27 @@ export const DIRECTIONS: Record<StudyDirection, number> = { minimize: 1, maximiz
 
 type Op = Record<string, unknown>;
 
+const REPAIR = "; repair or remove that line";
+
 /** Applies one parsed journal line to the model; `where` names the line for errors. */
 export function applyJournalOp(model: StorageModel, op: unknown, where: string): void {
   if (typeof op !== "object" || op === null || Array.isArray(op)) {
-    throw new StorageFormatError(`${where} is not a journal operation (a JSON object)`);
+    throw new StorageFormatError(
+      `${where}: it is not a journal operation (a JSON object)${REPAIR}`,
+    );
   }
   const log = op as Op;
   const int = (key: string): number => {
     const value = log[key];
     if (!Number.isInteger(value)) {
-      throw new StorageFormatError(`${where} has no integer "${key}"`);
+      throw new StorageFormatError(`${where}: it has no integer "${key}"${REPAIR}`);
     }
     return value as number;
   };
   const attr = (key: string): [string, JsonValue] => {
     const value = log[key];
     if (typeof value !== "object" || value === null || Object.keys(value).length !== 1) {
-      throw new StorageFormatError(`${where} has no single-entry "${key}" object`);
+      throw new StorageFormatError(`${where}: it has no single-entry "${key}" object${REPAIR}`);
     }
     return Object.entries(value)[0] as [string, JsonValue];
   };
@@ -60,7 +64,7 @@ export function applyJournalOp(model: StorageModel, op: unknown, where: string):
       case OP.CREATE_STUDY: {
         const name = log.study_name;
         if (typeof name !== "string" || !Array.isArray(log.directions)) {
-          throw new StorageFormatError(`${where} has no study_name or directions`);
+          throw new StorageFormatError(`${where}: it has no study_name or directions${REPAIR}`);
         }
         if (model.findStudyId(name) !== undefined) return;
         model.createStudy(name, log.directions.map((d) => d === 2 ? "maximize" : "minimize"));
@@ -102,7 +106,9 @@ export function applyJournalOp(model: StorageModel, op: unknown, where: string):
       case OP.DISCARD_TRIALS:
         return; // nothing artifacts need
       default:
-        throw new StorageFormatError(`${where} has an unknown op_code ${log.op_code}`);
+        throw new StorageFormatError(
+          `${where}: it has an unknown op_code ${log.op_code}; a newer Optuna may have written it`,
+        );
     }
   } catch (error) {
     // Python ignores operations of other workers on missing or finished records.
@@ -116,6 +122,8 @@ export function applyJournalOp(model: StorageModel, op: unknown, where: string):
 
 function state(value: number, where: string): TrialState {
   const name = TRIAL_STATES[value];
-  if (name === undefined) throw new StorageFormatError(`${where} has an unknown state ${value}`);
+  if (name === undefined) {
+    throw new StorageFormatError(`${where}: it has an unknown state ${value}${REPAIR}`);
+  }
   return name;
 }

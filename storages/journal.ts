@@ -409,8 +409,8 @@ export class JournalFileStorage implements StudyStorage {
     }
     if (size < this.#offset) {
       throw new StorageFormatError(
-        `Journal "${this.#path}" is shorter (${size} bytes) than what was already read ` +
-          `(${this.#offset} bytes): it was truncated or replaced; open it again`,
+        `Cannot read journal "${this.#path}": it is shorter (${size} bytes) than what was ` +
+          `already read (${this.#offset} bytes), so it was truncated or replaced; open it again`,
       );
     }
     if (size === this.#offset + this.#tailBytes) return;
@@ -449,13 +449,13 @@ export class JournalFileStorage implements StudyStorage {
   }
 
   #apply(line: string, byteLength: number): void {
-    const where = `Line ${this.#lines + 1} of journal "${this.#path}"`;
+    const where = `Cannot replay line ${this.#lines + 1} of journal "${this.#path}"`;
     let op: unknown;
     try {
       op = parsePythonJson(line);
     } catch (error) {
       throw new StorageFormatError(
-        `${where} is not valid JSON (${(error as Error).message}); repair or remove that line`,
+        `${where}: it is not valid JSON (${(error as Error).message}); repair or remove that line`,
         { cause: error },
       );
     }

@@ -540,7 +540,11 @@ function direction(value: unknown): StudyDirection {
 
 function trialState(value: unknown): TrialState {
   const state = STATES.find((s) => s === value);
-  if (state === undefined) throw new StorageFormatError(`Unknown trial state ${String(value)}`);
+  if (state === undefined) {
+    throw new StorageFormatError(
+      `Cannot read trial state ${String(value)}: Optuna has no such state`,
+    );
+  }
   return state;
 }
 
@@ -601,7 +605,7 @@ function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {
       result[String(row.key)] = parsePythonJson(String(row.value_json)) as JsonValue;
     } catch (error) {
       throw new StorageFormatError(
-        `Attribute "${row.key}" in ${where} is not JSON; repair or delete it`,
+        `Cannot read attribute "${row.key}" in ${where}: it is not JSON; repair or delete it`,
         { cause: error },
       );
     }

@@ -181,7 +181,7 @@ Deno.test("cli reports user mistakes in one line with exit codes 1 and 2", async
       ],
       [["put", join(dir, "missing.bin"), ...fixture], 1, /missing\.bin": the file does not exist/],
       [["get", "not-an-artifact", ...fixture], 1, /Cannot find artifact "not-an-artifact"/],
-      [["ls", "--storage", "redis://x", "--store", dir], 2, /Unsupported storage/],
+      [["ls", "--storage", "redis://x", "--store", dir], 2, /Cannot use the storage "redis:\/\/x"/],
       [
         ["ls", "--storage", `sqlite:///${join(dir, "missing.db")}`, "--store", dir],
         1,

@@ -195,7 +195,10 @@ Deno.test("JournalFileStorage names a malformed line in the middle", async () =>
     const storage = new JournalFileStorage(path);
     await assert.rejects(storage.getStudyIdFromName("interop"), (error) => {
       assert.ok(error instanceof StorageFormatError);
-      assert.match(error.message, /^Line 5 of journal ".*j\.log" is not valid JSON/);
+      assert.match(
+        error.message,
+        /^Cannot replay line 5 of journal ".*j\.log": it is not valid JSON/,
+      );
       return true;
     });
     const before = await Deno.readFile(path);
@@ -210,7 +213,7 @@ Deno.test("JournalFileStorage rejects an unknown op code with StorageFormatError
     await Deno.writeTextFile(path, '{"op_code":42,"worker_id":"w"}\n');
     await assert.rejects(
       new JournalFileStorage(path).getAllStudies(),
-      /Line 1 .* unknown op_code 42/,
+      /line 1 .* unknown op_code 42/,
     );
   });
 });
