@@ -33,35 +33,48 @@ export interface AtomicWriteOptions {
   onCreateError?: (error: unknown) => unknown;
 }
 
+/** Adds what was written to an error of the disk (a full disk, an I/O error). */
+export type DescribeDiskError = (error: unknown) => unknown;
+
 /**
- * Streams `content` into a new temporary file and publishes it. The temporary file is locked
- * (an exclusive `flock`) until it is published or removed, which tells a sweeper that the write
- * is in progress.
+ * Writes the bytes into the open, empty temporary file; errors of writing it go through
+ * `describe`, the source's own errors pass as they are.
  */
-export async function writeFileAtomic(
-  content: StreamSource,
-  options: AtomicWriteOptions,
-): Promise<void> {
+export type Fill = (file: Deno.FsFile, describe: DescribeDiskError) => Promise<void>;
+
+/** A {@linkcode Fill} that streams `content` into the file in 1 MiB writes. */
+export function fromStream(content: StreamSource, signal?: AbortSignal): Fill {
+  return async (file, describe) => {
+    const writer = new BufferedFileWriter(file);
+    const disk = (step: Promise<void>) =>
+      step.catch((error) => {
+        throw describe(error);
+      });
+    await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
+    await disk(writer.flush());
+  };
+}
+
+/**
+ * Fills a new temporary file and publishes it. The temporary file is locked (an exclusive
+ * `flock`) until it is published or removed, which tells a sweeper that the write is in
+ * progress.
+ */
+export async function writeFileAtomic(fill: Fill, options: AtomicWriteOptions): Promise<void> {
   const { dir, signal } = options;
   signal?.throwIfAborted();
-  const tempPath = join(dir, `${TEMP_PREFIX}${crypto.randomUUID()}.tmp`);
+  const tempPath = join(dir, tempName());
   let file: Deno.FsFile;
   try {
     file = await Deno.open(tempPath, { write: true, createNew: true });
   } catch (error) {
     throw options.onCreateError?.(error) ?? error;
   }
-  // Errors of the disk (a full disk, an I/O error) say what was written; the source's own pass.
-  const disk = <T>(step: Promise<T>) =>
-    step.catch((error) => {
-      throw withContext(error, `Cannot write ${options.what}`);
-    });
+  const describe = describer(options.what);
   try {
     await file.lock(true);
-    const writer = new BufferedFileWriter(file);
-    await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
-    await disk(writer.flush());
-    if (options.sync) await disk(file.sync());
+    await fill(file, describe);
+    if (options.sync) await file.sync().catch((error) => Promise.reject(describe(error)));
     signal?.throwIfAborted();
     await options.publish(tempPath);
   } catch (error) {
@@ -71,6 +84,60 @@ export async function writeFileAtomic(
     file.close();
   }
   if (options.sync) await syncDir(dir);
+}
+
+/**
+ * Copies the local file `source` into a new temporary file in the kernel (`Deno.copyFile`),
+ * gives it the mode a new file gets (copyFile would copy the source's), and publishes it. The
+ * copy is not locked against a sweeper, but it changes the file's mtime until it ends, and a
+ * sweeper removes only files unchanged for its threshold.
+ */
+export async function copyFileAtomic(source: string, options: AtomicWriteOptions): Promise<void> {
+  const { dir, signal } = options;
+  signal?.throwIfAborted();
+  const tempPath = join(dir, tempName());
+  const describe = describer(options.what);
+  try {
+    try {
+      await Deno.copyFile(source, tempPath);
+    } catch (error) {
+      // NotFound with the source there: the folder is missing.
+      const noFolder = error instanceof Deno.errors.NotFound && await exists(source);
+      throw noFolder ? options.onCreateError?.(error) ?? error : describe(error);
+    }
+    await Deno.chmod(tempPath, 0o666 & ~Deno.umask());
+    if (options.sync) {
+      const file = await Deno.open(tempPath, { read: true });
+      try {
+        await file.sync().catch((error) => Promise.reject(describe(error)));
+      } finally {
+        file.close();
+      }
+    }
+    signal?.throwIfAborted();
+    await options.publish(tempPath);
+  } catch (error) {
+    await Deno.remove(tempPath).catch(() => {});
+    throw error;
+  }
+  if (options.sync) await syncDir(dir);
+}
+
+function tempName(): string {
+  return `${TEMP_PREFIX}${crypto.randomUUID()}.tmp`;
+}
+
+function describer(what: string): DescribeDiskError {
+  return (error) => withContext(error, `Cannot write ${what}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Makes a folder's entries (a rename, a new link) durable. */

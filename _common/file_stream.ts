@@ -64,3 +64,49 @@ export function readableFromFile(
     release: () => file.close(),
   }, signal);
 }
+
+// The synchronous copy loop: a yield to the event loop every this many bytes bounds how long
+// one turn of it blocks (16 reads and writes of 1 MiB, about 10 ms here).
+const YIELD_EVERY = 16 * 1024 * 1024;
+
+/** Options of {@linkcode copySync}. */
+export interface CopyOptions {
+  /** Checked between chunks. */
+  signal?: AbortSignal;
+  /** Told the running total after each chunk. */
+  onBytes?: (loaded: number) => void;
+  /** Turns an error of writing the target into the one to throw (adds what was written). */
+  onWriteError?: (error: unknown) => unknown;
+}
+
+/**
+ * Copies the rest of `source` into `target` through one reused buffer, with synchronous reads
+ * and writes: about 3x faster than async operations per chunk for a local file.
+ */
+export async function copySync(
+  source: Deno.FsFile,
+  target: Deno.FsFile,
+  options: CopyOptions = {},
+): Promise<number> {
+  const buffer = new Uint8Array(READ_CHUNK_SIZE);
+  let copied = 0;
+  let sinceYield = 0;
+  while (true) {
+    options.signal?.throwIfAborted();
+    const count = source.readSync(buffer);
+    if (count === null) return copied;
+    try {
+      let written = 0;
+      while (written < count) written += target.writeSync(buffer.subarray(written, count));
+    } catch (error) {
+      throw options.onWriteError?.(error) ?? error;
+    }
+    copied += count;
+    options.onBytes?.(copied);
+    sinceYield += count;
+    if (sinceYield >= YIELD_EVERY) {
+      sinceYield = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+}

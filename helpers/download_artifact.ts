@@ -16,7 +16,8 @@
  * @module
  */
 import { dirname } from "node:path";
-import { writeFileAtomic } from "../_common/atomic_file.ts";
+import { type AtomicWriteOptions, fromStream, writeFileAtomic } from "../_common/atomic_file.ts";
+import { copySync } from "../_common/file_stream.ts";
 import type { TransferProgress } from "./types.ts";
 import { countBytes } from "../_common/stream.ts";
 import type { ArtifactStore } from "../stores/types.ts";
@@ -72,18 +73,30 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   const total = onProgress && artifactStore.stat
     ? (await artifactStore.stat(artifactId, { signal })).size
     : undefined;
+  const onBytes = onProgress && ((loaded: number) => onProgress({ loaded, total }));
+  const atomic: AtomicWriteOptions = {
+    dir: dirname(filePath),
+    what: `artifact "${artifactId}" to "${filePath}"`,
+    sync: options.sync ?? true,
+    signal,
+    publish: (tempPath) => publish(tempPath, filePath, artifactId),
+  };
+  if (artifactStore.openFile) {
+    // A local file: copied through one reused buffer, no stream in between.
+    const source = await artifactStore.openFile(artifactId, { signal });
+    try {
+      await writeFileAtomic(async (file, describe) => {
+        await copySync(source, file, { signal, onBytes, onWriteError: describe });
+      }, atomic);
+    } finally {
+      source.close();
+    }
+    return;
+  }
   const opened = await artifactStore.open(artifactId, { signal });
-  const stream = onProgress
-    ? countBytes(opened, (loaded) => onProgress({ loaded, total }))
-    : opened;
+  const stream = onBytes ? countBytes(opened, onBytes) : opened;
   try {
-    await writeFileAtomic(stream, {
-      dir: dirname(filePath),
-      what: `artifact "${artifactId}" to "${filePath}"`,
-      sync: options.sync ?? true,
-      signal,
-      publish: (tempPath) => publish(tempPath, filePath, artifactId),
-    });
+    await writeFileAtomic(fromStream(stream, signal), atomic);
   } catch (error) {
     await stream.cancel().catch(() => {});
     throw error;

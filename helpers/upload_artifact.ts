@@ -109,15 +109,21 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     mimetype: options.mimetype || guess.mimetype || DEFAULT_MIME_TYPE,
     encoding: options.encoding || guess.encoding,
   };
-  await artifactStore.write(
-    meta.artifactId,
-    withProgress(content, contentLength, options.onProgress),
-    {
+  if (options.filePath !== undefined && artifactStore.writeFile) {
+    // A store that copies local files itself (in the kernel): progress at the start and end.
+    options.onProgress?.({ loaded: 0, total: contentLength });
+    await artifactStore.writeFile(meta.artifactId, options.filePath, {
       signal,
-      contentLength,
       contentType: meta.mimetype,
-    },
-  );
+    });
+    options.onProgress?.({ loaded: contentLength!, total: contentLength });
+  } else {
+    await artifactStore.write(
+      meta.artifactId,
+      withProgress(content, contentLength, options.onProgress),
+      { signal, contentLength, contentType: meta.mimetype },
+    );
+  }
   const key = ARTIFACTS_ATTR_PREFIX + meta.artifactId;
   signal?.throwIfAborted();
   try {

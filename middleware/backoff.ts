@@ -29,6 +29,7 @@ import type {
   RemoveOptions,
   StatOptions,
   StreamSource,
+  WriteFileOptions,
   WriteOptions,
 } from "../stores/types.ts";
 
@@ -137,6 +138,28 @@ export class Backoff implements ArtifactStore {
   #random: () => number;
 
   /**
+   * Reads an artifact's size through the wrapped store's `stat`, retrying failures; present
+   * when the wrapped store has `stat`.
+   */
+  readonly stat?: (artifactId: string, options?: StatOptions) => Promise<ArtifactStat>;
+
+  /**
+   * Writes an artifact from a local file through the wrapped store's fast path, retrying
+   * failures (each attempt copies the file again); present when the wrapped store has it.
+   */
+  readonly writeFile?: (
+    artifactId: string,
+    filePath: string,
+    options?: WriteFileOptions,
+  ) => Promise<void>;
+
+  /**
+   * Opens an artifact as a local file through the wrapped store, retrying failures; present
+   * when the wrapped store has it.
+   */
+  readonly openFile?: (artifactId: string, options?: StatOptions) => Promise<Deno.FsFile>;
+
+  /**
    * Wraps a store.
    *
    * @param store The store to retry.
@@ -144,6 +167,36 @@ export class Backoff implements ArtifactStore {
    */
   constructor(store: ArtifactStore, options: BackoffOptions = {}) {
     this.#store = store;
+    // The optional fast paths exist here exactly when the wrapped store has them, so the
+    // helpers that look for them see the same store with retries.
+    const { stat, writeFile, openFile } = store;
+    if (stat) {
+      this.stat = (artifactId, o = {}) =>
+        this.#once(
+          "open",
+          artifactId,
+          o.signal,
+          (signal) => stat.call(store, artifactId, { signal }),
+        );
+    }
+    if (writeFile) {
+      this.writeFile = (artifactId, filePath, o = {}) =>
+        this.#once(
+          "write",
+          artifactId,
+          o.signal,
+          (signal) => writeFile.call(store, artifactId, filePath, { ...o, signal }),
+        );
+    }
+    if (openFile) {
+      this.openFile = (artifactId, o = {}) =>
+        this.#once(
+          "open",
+          artifactId,
+          o.signal,
+          (signal) => openFile.call(store, artifactId, { signal }),
+        );
+    }
     this.#maxRetries = options.maxRetries ?? 10;
     this.#multiplier = options.multiplier ?? 2;
     this.#minDelay = options.minDelay ?? 0.1;
@@ -256,35 +309,23 @@ export class Backoff implements ArtifactStore {
    * @param options A signal.
    */
   async remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
-    const signal = this.#combined(options.signal);
-    await this.#retry(
+    await this.#once(
       "remove",
       artifactId,
-      { attempt: 0 },
-      signal,
-      () => this.#store.remove(artifactId, { signal }),
+      options.signal,
+      (signal) => this.#store.remove(artifactId, { signal }),
     );
   }
 
-  /**
-   * Reads an artifact's size through the wrapped store's `stat`, retrying failures.
-   *
-   * @param artifactId The artifact's id.
-   * @param options A signal.
-   * @returns The size in bytes.
-   * @throws {TypeError} When the wrapped store has no `stat`.
-   */
-  async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
-    const store = this.#store;
-    if (!store.stat) throw new TypeError("The wrapped artifact store cannot tell sizes (no stat)");
-    const signal = this.#combined(options.signal);
-    return await this.#retry(
-      "open",
-      artifactId,
-      { attempt: 0 },
-      signal,
-      () => store.stat!(artifactId, { signal }),
-    );
+  /** Runs one operation with its own retry budget. */
+  #once<T>(
+    operation: RetryInfo["operation"],
+    artifactId: string,
+    callerSignal: AbortSignal | undefined,
+    fn: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    const signal = this.#combined(callerSignal);
+    return this.#retry(operation, artifactId, { attempt: 0 }, signal, () => fn(signal));
   }
 
   async #retry<T>(

@@ -20,7 +20,13 @@ import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
 import { readableFromFile } from "../_common/file_stream.ts";
-import { removeStaleTempFiles, writeFileAtomic } from "../_common/atomic_file.ts";
+import {
+  type AtomicWriteOptions,
+  copyFileAtomic,
+  fromStream,
+  removeStaleTempFiles,
+  writeFileAtomic,
+} from "../_common/atomic_file.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -28,6 +34,7 @@ import type {
   RemoveOptions,
   StatOptions,
   StreamSource,
+  WriteFileOptions,
   WriteOptions,
 } from "./types.ts";
 
@@ -130,36 +137,30 @@ export class FileSystemArtifactStore implements ArtifactStore {
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const offset = validateOffset(options.offset);
     options.signal?.throwIfAborted();
-    for (let attempt = 1;; attempt++) {
-      const checked = await this.#check(artifactId);
-      let file: Deno.FsFile;
-      try {
-        file = await Deno.open(checked.path, { read: true });
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) throw this.#notFound(artifactId, error);
-        throw error;
-      }
-      try {
-        const info = await file.stat();
-        if (!sameFile(info, checked.info)) {
-          // Replaced between the check and the open: check again what is there now.
-          file.close();
-          if (attempt < OPEN_ATTEMPTS) continue;
-          throw new Error(
-            `Cannot open artifact "${artifactId}" in "${this.#basePath}": its file was replaced ` +
-              `${OPEN_ATTEMPTS} times while being opened; retry`,
-          );
-        }
-        if (!info.isFile) throw this.#notFound(artifactId);
-        checkOffsetWithin(artifactId, offset, info.size);
-        if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
-        options.signal?.throwIfAborted();
-      } catch (error) {
-        closeQuietly(file);
-        throw error;
-      }
-      return readableFromFile(file, options.signal);
+    const { file, size } = await this.#openChecked(artifactId);
+    try {
+      checkOffsetWithin(artifactId, offset, size);
+      if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
+      options.signal?.throwIfAborted();
+    } catch (error) {
+      file.close();
+      throw error;
     }
+    return readableFromFile(file, options.signal);
+  }
+
+  /**
+   * Opens an artifact's file for reading, checked like `open` (the file opened is the file
+   * checked). `downloadArtifact` copies from it with a reused buffer instead of a stream.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The open file; the caller closes it.
+   * @throws {ArtifactNotFoundError} When no file has that id.
+   */
+  async openFile(artifactId: string, options: StatOptions = {}): Promise<Deno.FsFile> {
+    options.signal?.throwIfAborted();
+    return (await this.#openChecked(artifactId)).file;
   }
 
   /**
@@ -176,11 +177,39 @@ export class FileSystemArtifactStore implements ArtifactStore {
   ): Promise<void> {
     options.signal?.throwIfAborted();
     const { path } = await this.#check(artifactId);
-    await writeFileAtomic(content, {
+    await writeFileAtomic(
+      fromStream(content, options.signal),
+      this.#publishing(artifactId, path, options.signal),
+    );
+  }
+
+  /**
+   * Writes an artifact from a local file with a kernel copy (`Deno.copyFile`) into a temporary
+   * file, which gets the mode a new file gets, is synced and renamed into place.
+   * `uploadArtifact` uses it for a `filePath`. A kernel copy cannot be interrupted: an abort is
+   * honored before it starts and as soon as it ends, and nothing is published then.
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The local file to copy.
+   * @param options A signal.
+   */
+  async writeFile(
+    artifactId: string,
+    filePath: string,
+    options: WriteFileOptions = {},
+  ): Promise<void> {
+    options.signal?.throwIfAborted();
+    const { path } = await this.#check(artifactId);
+    await copyFileAtomic(filePath, this.#publishing(artifactId, path, options.signal));
+  }
+
+  /** Where and how a write of `artifactId` publishes its temporary file. */
+  #publishing(artifactId: string, path: string, signal?: AbortSignal): AtomicWriteOptions {
+    return {
       dir: this.#basePath,
       what: `artifact "${artifactId}" to "${this.#basePath}"`,
       sync: this.#sync,
-      signal: options.signal,
+      signal,
       publish: (tempPath) => Deno.rename(tempPath, path),
       onCreateError: (error) =>
         error instanceof Deno.errors.NotFound
@@ -190,7 +219,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
             { cause: error },
           )
           : error,
-    });
+    };
   }
 
   /**
@@ -251,6 +280,43 @@ export class FileSystemArtifactStore implements ArtifactStore {
     return removeStaleTempFiles(this.#basePath, { olderThan: options.olderThan ?? 3600 });
   }
 
+  /**
+   * Opens an artifact's file and checks that it is the file `#check` approved (device and
+   * inode), starting over when it was replaced in between.
+   */
+  async #openChecked(artifactId: string): Promise<{ file: Deno.FsFile; size: number }> {
+    for (let attempt = 1;; attempt++) {
+      const checked = await this.#check(artifactId);
+      let file: Deno.FsFile;
+      try {
+        file = await Deno.open(checked.path, { read: true });
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) throw this.#notFound(artifactId, error);
+        throw error;
+      }
+      let info: Deno.FileInfo;
+      try {
+        info = await file.stat();
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+      if (sameFile(info, checked.info)) {
+        if (info.isFile) return { file, size: info.size };
+        file.close();
+        throw this.#notFound(artifactId);
+      }
+      // Replaced between the check and the open: check again what is there now.
+      file.close();
+      if (attempt === OPEN_ATTEMPTS) {
+        throw new Error(
+          `Cannot open artifact "${artifactId}" in "${this.#basePath}": its file was replaced ` +
+            `${OPEN_ATTEMPTS} times while being opened; retry`,
+        );
+      }
+    }
+  }
+
   #notFound(artifactId: string, cause?: unknown): ArtifactNotFoundError {
     return new ArtifactNotFoundError(artifactId, { location: this.#basePath, cause });
   }
@@ -290,14 +356,6 @@ export class FileSystemArtifactStore implements ArtifactStore {
       if (error instanceof Deno.errors.NotFound) return { path };
       throw error;
     }
-  }
-}
-
-function closeQuietly(file: Deno.FsFile): void {
-  try {
-    file.close();
-  } catch {
-    // closed already
   }
 }
 

@@ -56,6 +56,17 @@ export interface StatOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode ArtifactStore.writeFile}. */
+export interface WriteFileOptions {
+  /**
+   * Cancels the write. A kernel copy cannot be interrupted: the abort is honored before the
+   * copy starts and as soon as it ends (nothing is published then).
+   */
+  signal?: AbortSignal;
+  /** The MIME type to record with the object, where the store keeps one. */
+  contentType?: string;
+}
+
 /**
  * Where artifact bodies live: a file system folder, a bucket, memory. Every store validates
  * artifact ids the same way and rejects `open` of a missing artifact with
@@ -95,6 +106,27 @@ export interface ArtifactStore {
    * @returns The size in bytes.
    */
   stat?(artifactId: string, options?: StatOptions): Promise<ArtifactStat>;
+  /**
+   * Writes an artifact from a local file (optional fast path, beyond Optuna's protocol):
+   * `uploadArtifact` uses it for a `filePath` when the store has it, so a file-system store
+   * can copy in the kernel. The same promises as `write`: a reader never sees a half-written
+   * artifact, and a failed write leaves nothing behind.
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The local file to copy.
+   * @param options A signal and the content type.
+   */
+  writeFile?(artifactId: string, filePath: string, options?: WriteFileOptions): Promise<void>;
+  /**
+   * Opens an artifact as a local file, for reading from its start (optional fast path for
+   * stores on a local file system): `downloadArtifact` copies from it without a stream in
+   * between. The caller closes it.
+   *
+   * @param artifactId The artifact's id.
+   * @param options A signal.
+   * @returns The open file.
+   */
+  openFile?(artifactId: string, options?: StatOptions): Promise<Deno.FsFile>;
 }
 
 /** What {@linkcode ArtifactStore.stat} tells of an artifact. */

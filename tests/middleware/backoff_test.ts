@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../stores/errors.ts";
 import { Backoff, type RetryInfo, StreamConsumedError } from "../../middleware/backoff.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
+import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import type { ArtifactStore, OpenOptions, StreamSource, WriteOptions } from "../../stores/types.ts";
 import { chunked, pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
 
@@ -246,4 +247,34 @@ Deno.test("Backoff refuses invalid options", () => {
   assert.throws(() => new Backoff(store, { maxRetries: 0 }), RangeError);
   assert.throws(() => new Backoff(store, { minDelay: 2, maxDelay: 1 }), RangeError);
   assert.throws(() => new Backoff(store, { jitter: 2 }), RangeError);
+});
+
+Deno.test("Backoff has the file fast paths exactly when the wrapped store has them, with retries", async () => {
+  const { sleep, sleeps } = recorder();
+  assert.equal(new Backoff(new InMemoryArtifactStore()).writeFile, undefined);
+  assert.equal(new Backoff(new InMemoryArtifactStore()).openFile, undefined);
+
+  const dir = await Deno.makeTempDir();
+  try {
+    const inner = new FileSystemArtifactStore(dir);
+    let failures = 2;
+    const flaky: ArtifactStore = {
+      open: (id, o) => inner.open(id, o),
+      write: (id, c, o) => inner.write(id, c, o),
+      remove: (id, o) => inner.remove(id, o),
+      writeFile: (id, path, o) =>
+        failures-- > 0 ? Promise.reject(new Error("EIO")) : inner.writeFile(id, path, o),
+      openFile: (id, o) => inner.openFile(id, o),
+    };
+    await Deno.writeTextFile(`${dir}/source.txt`, "fast");
+    const store = new Backoff(flaky, { sleep });
+    await store.writeFile!("a1", `${dir}/source.txt`);
+    assert.deepEqual(sleeps, [100, 200]);
+    const file = await store.openFile!("a1");
+    assert.equal(await new Response(file.readable).text(), "fast");
+    await assert.rejects(store.openFile!("missing"), ArtifactNotFoundError);
+    assert.deepEqual(sleeps, [100, 200]); // not-found is never retried
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

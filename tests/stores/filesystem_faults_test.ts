@@ -149,7 +149,10 @@ Deno.test("FileSystemArtifactStore.open() never returns a file outside the store
       try {
         for (let i = 0; i < 4000; i++) {
           try {
-            const text = await new Response(await store.open("link")).text();
+            // open() and the download fast path openFile() go through the same check.
+            const text = i % 2 === 0
+              ? await new Response(await store.open("link")).text()
+              : await new Response((await store.openFile("link")).readable).text();
             assert.equal(text, "inside", `open ${i} returned the outside file`);
             seen.inside++;
           } catch (error) {
@@ -195,7 +198,7 @@ async function traced(script: string): Promise<string[]> {
   return (await Deno.readTextFile(log.path)).split("\n")
     .map((line) => line.replace(/^\d+\s+/, ""))
     .filter((line) => /^(fsync|fdatasync|rename|link)/.test(line) && !/resumed/.test(line))
-    .filter((line) => !line.includes("/deno/gen/")); // Deno's own cache of the script
+    .filter((line) => !line.includes("/deno/")); // Deno's own caches (DENO_DIR)
 }
 
 Deno.test({
@@ -219,6 +222,55 @@ Deno.test({
       );
       assert.deepEqual(order, ["sync temp", "rename", "sync dir"], calls.join("\n"));
       assert.deepEqual((await write(false, "scratch")).filter((c) => /sync/.test(c)), []);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "uploadArtifact() from a file and downloadArtifact() on the file-system store sync before they publish",
+  ignore: !strace,
+  async fn() {
+    await withTempDir(async (dir) => {
+      await Deno.mkdir(join(dir, "store"));
+      await Deno.writeFile(join(dir, "source.bin"), new Uint8Array(10));
+      const calls = await traced(`
+        import { createStudy, downloadArtifact, FileSystemArtifactStore, uploadArtifact } from ${
+        JSON.stringify(new URL("../../mod.ts", import.meta.url).href)
+      };
+        const artifactStore = new FileSystemArtifactStore(${JSON.stringify(join(dir, "store"))});
+        const artifactId = await uploadArtifact({
+          artifactStore,
+          studyOrTrial: await createStudy(),
+          filePath: ${JSON.stringify(join(dir, "source.bin"))},
+        });
+        await downloadArtifact({ artifactStore, artifactId, filePath: ${
+        JSON.stringify(join(dir, "copy.bin"))
+      } });
+      `);
+      const order = calls.map((c) =>
+        /^f(data)?sync/.test(c)
+          ? (c.includes(".optuna-deno-")
+            ? "sync temp"
+            : c.includes(`<${join(dir, "store")}>`)
+            ? "sync store"
+            : c.includes(`<${dir}>`)
+            ? "sync dir"
+            : c)
+          : c.startsWith("link")
+          ? "link"
+          : c.startsWith("rename")
+          ? "rename"
+          : c
+      );
+      assert.deepEqual(order, [
+        "sync temp",
+        "rename",
+        "sync store",
+        "sync temp",
+        "link",
+        "sync dir",
+      ], calls.join("\n"));
     });
   },
 });
@@ -276,6 +328,19 @@ Deno.test({
         downloadArtifact({ artifactStore: source, artifactId: "big", filePath: target }),
         diskFull(/copy\.bin/),
       );
+      assert.deepEqual(names(dir), []);
+
+      // The file-system fast paths: a kernel copy in, a buffer copy out.
+      await withTempDir(async (roomy) => {
+        await Deno.writeFile(join(roomy, "big.bin"), big);
+        const roomyStore = new FileSystemArtifactStore(roomy);
+        await roomyStore.write("big", () => chunked(big));
+        await assert.rejects(
+          downloadArtifact({ artifactStore: roomyStore, artifactId: "big", filePath: target }),
+          diskFull(/copy\.bin/),
+        );
+        await assert.rejects(store.writeFile("big", join(roomy, "big.bin")), diskFull(/"big"/));
+      });
       assert.deepEqual(names(dir), []);
 
       const storage = new InMemoryStorage();

@@ -133,3 +133,66 @@ Deno.test("FileSystemArtifactStore readers never see a half-written artifact", a
     assert.deepEqual([...Deno.readDirSync(dir)], []);
   });
 });
+
+Deno.test("FileSystemArtifactStore.writeFile() copies a local file in, with the mode a new file gets", async () => {
+  await withTempDir(async (dir) => {
+    const source = join(dir, "source.bin");
+    const bytes = new Uint8Array(3 * 1024 * 1024).map((_, i) => i * 7);
+    await Deno.writeFile(source, bytes, { mode: 0o700 });
+    await Deno.chmod(source, 0o700); // copyFile alone would copy these bits
+    const store = new FileSystemArtifactStore(dir);
+    await store.writeFile("copied", source);
+    assert.equal(sha256(await Deno.readFile(join(dir, "copied"))), sha256(bytes));
+    const created = join(dir, "created");
+    (await Deno.open(created, { write: true, createNew: true })).close();
+    assert.equal(
+      (await Deno.stat(join(dir, "copied"))).mode! & 0o777,
+      (await Deno.stat(created)).mode! & 0o777,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).toSorted(), [
+      "copied",
+      "created",
+      "source.bin",
+    ]);
+  });
+});
+
+Deno.test("FileSystemArtifactStore.writeFile() aborted before the copy, or into a missing folder, leaves nothing", async () => {
+  await withTempDir(async (dir) => {
+    await Deno.writeTextFile(join(dir, "source.txt"), "x");
+    const store = new FileSystemArtifactStore(join(dir, "store"));
+    await assert.rejects(store.writeFile("a", join(dir, "source.txt")), (error) => {
+      assert.ok(error instanceof Deno.errors.NotFound);
+      assert.match(error.message, /base directory does not exist; create it first/);
+      return true;
+    });
+    await Deno.mkdir(join(dir, "store"));
+    const controller = new AbortController();
+    controller.abort(new Error("stop"));
+    await assert.rejects(
+      store.writeFile("a", join(dir, "source.txt"), { signal: controller.signal }),
+      /stop/,
+    );
+    assert.deepEqual([...Deno.readDirSync(join(dir, "store"))], []);
+  });
+});
+
+Deno.test("FileSystemArtifactStore.openFile() opens the checked file and refuses a link that leads out", async () => {
+  await withTempDir(async (outside) => {
+    await withTempDir(async (dir) => {
+      await Deno.writeTextFile(join(dir, "a1"), "inside");
+      await Deno.writeTextFile(join(outside, "secret"), "outside");
+      await Deno.symlink(join(outside, "secret"), join(dir, "link"));
+      const store = new FileSystemArtifactStore(dir);
+      const file = await store.openFile("a1");
+      try {
+        assert.equal(await new Response(file.readable).text(), "inside");
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+      await assert.rejects(store.openFile("link"), ArtifactPathEscapeError);
+      await assert.rejects(store.openFile("missing"), ArtifactNotFoundError);
+    });
+  });
+});
