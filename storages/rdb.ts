@@ -124,17 +124,13 @@ export class RdbStorage implements StudyStorage {
    * @throws {StorageFormatError} When the database has no Optuna schema.
    */
   async schemaRevision(): Promise<string> {
-    let rows: RdbRow[];
-    try {
-      rows = await this.#driver.query("SELECT version_num FROM alembic_version");
-    } catch (error) {
-      if (!isMissingTable(error)) throw this.#unreachable(error);
+    if ((await this.#columnsOf("alembic_version")).size === 0) {
       throw new StorageFormatError(
         `Cannot use ${this.#driver.description}: it has no Optuna schema (no alembic_version ` +
           "table); create it with Python Optuna first: optuna.storages.RDBStorage(url)",
-        { cause: error },
       );
     }
+    const rows = await this.#driver.query("SELECT version_num FROM alembic_version");
     if (rows.length !== 1) {
       throw new StorageFormatError(
         `Cannot use ${this.#driver.description}: it has ${rows.length} schema revisions; ` +
@@ -476,15 +472,13 @@ export class RdbStorage implements StudyStorage {
       }
       // The revision alone does not prove the tables: check each one and its columns.
       for (const [table, columns] of Object.entries(TABLES)) {
-        try {
-          await this.#driver.query(`SELECT ${columns} FROM ${table} WHERE 1 = 0`);
-        } catch (error) {
-          if (!isMissingTable(error) && !isMissingColumn(error)) throw this.#unreachable(error);
+        const found = await this.#columnsOf(table);
+        const missing = columns.filter((column) => !found.has(column));
+        if (missing.length > 0) {
           throw new StorageFormatError(
-            `Cannot use ${this.#driver.description}: its table ${table} is missing or lacks ` +
-              `one of ${columns} (schema revision "${revision}"); let Python Optuna create ` +
-              "or upgrade the schema",
-            { cause: error },
+            `Cannot use ${this.#driver.description}: its table ${table} ` +
+              (found.size === 0 ? "is missing" : `lacks ${missing.join(", ")}`) +
+              ` (schema revision "${revision}"); let Python Optuna create or upgrade the schema`,
           );
         }
       }
@@ -492,6 +486,21 @@ export class RdbStorage implements StudyStorage {
     // A failed check is retried on the next call rather than cached.
     this.#schemaChecked.catch(() => this.#schemaChecked = undefined);
     return this.#schemaChecked;
+  }
+
+  /** The columns of a table, from the database's catalog; none when the table is missing. */
+  async #columnsOf(table: string): Promise<Set<string>> {
+    const sql = this.#driver.dialect === "sqlite"
+      ? "SELECT name FROM pragma_table_info(?)"
+      : "SELECT column_name AS name FROM information_schema.columns " +
+        "WHERE table_schema = current_schema() AND table_name = ?";
+    let rows: RdbRow[];
+    try {
+      rows = await this.#driver.query(sql, [table]);
+    } catch (error) {
+      throw this.#unreachable(error);
+    }
+    return new Set(rows.map((row) => String(row.name)));
   }
 
   #unreachable(error: unknown): unknown {
@@ -512,27 +521,15 @@ export class RdbStorage implements StudyStorage {
   }
 }
 
-/** The tables and columns used here, checked once per storage. */
-const TABLES: Record<string, string> = {
-  studies: "study_id, study_name",
-  study_directions: "study_id, direction, objective",
-  trials: "trial_id, number, study_id, state, datetime_start, datetime_complete",
-  trial_values: "trial_id, objective, value, value_type",
-  study_system_attributes: 'study_system_attribute_id, study_id, "key", value_json',
-  trial_system_attributes: 'trial_system_attribute_id, trial_id, "key", value_json',
+/** The tables and columns used here, checked once per storage in the database's catalog. */
+const TABLES: Record<string, string[]> = {
+  studies: ["study_id", "study_name"],
+  study_directions: ["study_id", "direction", "objective"],
+  trials: ["trial_id", "number", "study_id", "state", "datetime_start", "datetime_complete"],
+  trial_values: ["trial_id", "objective", "value", "value_type"],
+  study_system_attributes: ["study_system_attribute_id", "study_id", "key", "value_json"],
+  trial_system_attributes: ["trial_system_attribute_id", "trial_id", "key", "value_json"],
 };
-
-// SQLite says "no such table"; PostgreSQL answers SQLSTATE 42P01 (undefined_table).
-function isMissingTable(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === "42P01" || /no such table/i.test(String(message));
-}
-
-// SQLite says "no such column"; PostgreSQL answers 42703 (undefined_column).
-function isMissingColumn(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === "42703" || /no such column/i.test(String(message));
-}
 
 function direction(value: unknown): StudyDirection {
   return value === "MAXIMIZE" ? "maximize" : "minimize";

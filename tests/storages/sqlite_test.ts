@@ -199,7 +199,7 @@ Deno.test("SqliteStorage refuses a database with the right revision but not the 
         assert.ok(error instanceof StorageFormatError);
         assert.match(
           error.message,
-          /table studies is missing or lacks one of study_id, study_name/,
+          /table studies lacks study_name/,
         );
         return true;
       });
