@@ -46,3 +46,27 @@ Deno.test("mod.ts keeps internals out of the public API", async () => {
     assert.ok(!(name in module), `${name} is internal`);
   }
 });
+
+Deno.test("the module graph of every export holds no test-only package, and . only mime", async () => {
+  const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
+  const root = new URL("../", import.meta.url);
+  const packagesOf = async (file: string) => {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["info", "--json", "--lock=.deno.lock", file],
+      cwd: root,
+    }).output();
+    assert.equal(code, 0, new TextDecoder().decode(stderr));
+    const info = JSON.parse(new TextDecoder().decode(stdout));
+    return new Set<string>(
+      info.modules.filter((m: { kind: string }) => m.kind === "npm")
+        .map((m: { npmPackage: string }) => /^@?[^@]+/.exec(m.npmPackage)![0]),
+    );
+  };
+  for (const [key, file] of Object.entries(config.exports as Record<string, string>)) {
+    const packages = await packagesOf(file);
+    for (const testOnly of ["s3rver", "firebase-tools", "google-auth-library"]) {
+      assert.ok(!packages.has(testOnly), `${key} pulls in ${testOnly}`);
+    }
+    if (key === ".") assert.deepEqual([...packages], ["mime"]);
+  }
+});
