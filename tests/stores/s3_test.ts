@@ -181,6 +181,91 @@ for (const { label, get, ignore } of servers) {
   });
 
   Deno.test({
+    name:
+      `S3ArtifactStore on ${label} sends a known length up to singlePutMaxSize in one PUT, the rest multipart`,
+    ignore,
+    async fn() {
+      const server = await get();
+      const client = s3Client(server);
+      const commands: string[] = [];
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          commands.push(context.commandName ?? "");
+          return next(args);
+        },
+        { step: "initialize" },
+      );
+      try {
+        const bytes = pseudoRandomBytes(6 * 1024 * 1024, 5);
+        const partSize = 5 * 1024 * 1024;
+        const store = new S3ArtifactStore(server.bucket, { client, partSize });
+        const cases: Array<[string, S3ArtifactStore, number | undefined, string]> = [
+          ["known", store, bytes.length, "PutObject"],
+          ["unknown", store, undefined, "Multipart"],
+          [
+            "over the threshold",
+            new S3ArtifactStore(server.bucket, { client, partSize, singlePutMaxSize: 1024 }),
+            bytes.length,
+            "Multipart",
+          ],
+        ];
+        for (const [what, store, contentLength, expected] of cases) {
+          commands.length = 0;
+          const id = `put-${crypto.randomUUID()}`;
+          await store.write(id, () => chunked(bytes), { contentLength });
+          const sent = commands.join(", ");
+          if (expected === "PutObject") assert.deepEqual(commands, ["PutObjectCommand"], what);
+          else assert.ok(sent.includes("CreateMultipartUploadCommand"), `${what}: ${sent}`);
+          assert.equal(await sha256Stream(await store.open(id)), sha256(bytes), what);
+          await store.remove(id);
+        }
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+
+  Deno.test({
+    name:
+      `S3ArtifactStore on ${label} leaves no object and keeps the old one when a single PUT is aborted or its source fails`,
+    // s3rver stores whatever part of a PUT body it received (a bug of the fake: S3 and Swift
+    // refuse a body shorter than its Content-Length), so this holds on Swift, the real server.
+    ignore: ignore || label === "s3rver",
+    async fn() {
+      const server = await get();
+      const client = s3Client(server);
+      try {
+        const store = new S3ArtifactStore(server.bucket, { client });
+        const id = `put-abort-${crypto.randomUUID()}`;
+        await store.write(id, () => chunked(new TextEncoder().encode("old")));
+        const controller = new AbortController();
+        const source = stallingStream(
+          pseudoRandomBytes(2 * 1024 * 1024, 6),
+          () => controller.abort(new Error("stop")),
+        );
+        await assert.rejects(
+          store.write(id, source, { signal: controller.signal, contentLength: 8 * 1024 * 1024 }),
+          /stop/,
+        );
+        const broken = new ReadableStream<Uint8Array>({
+          start(c) {
+            c.enqueue(new Uint8Array(1024 * 1024));
+            c.error(new Error("client went away"));
+          },
+        });
+        await assert.rejects(
+          store.write(id, broken, { contentLength: 4 * 1024 * 1024 }),
+          /client went away/,
+        );
+        assert.equal(await new Response(await store.open(id)).text(), "old");
+        await store.remove(id);
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+
+  Deno.test({
     name: `S3ArtifactStore on ${label} reports wrong credentials as a 403, not as not found`,
     ignore,
     async fn() {
