@@ -7,6 +7,13 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
+import type { ArtifactStore } from "../../stores/types.ts";
+import type { StudyOrTrial } from "../../study/study_or_trial.ts";
+
+/** Uploads `text` as "<text>.txt"; returns the artifact id. */
+function upload(artifactStore: ArtifactStore, studyOrTrial: StudyOrTrial, text: string) {
+  return uploadArtifact({ artifactStore, studyOrTrial, body: text, filename: `${text}.txt` });
+}
 
 /** A journal storage in a temporary folder, removed when disposed. */
 async function tempJournal() {
@@ -21,12 +28,7 @@ Deno.test("removeArtifact() deletes the attribute where the storage can delete (
   const study = await createStudy();
   const trial = await study.ask();
   const artifactStore = new InMemoryArtifactStore();
-  const gone = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: trial,
-    body: "g",
-    filename: "g.txt",
-  });
+  const gone = await upload(artifactStore, trial, "g");
   await removeArtifact({ artifactStore, studyOrTrial: trial, artifactId: gone });
   assert.deepEqual(await study.storage.getTrialSystemAttrs(trial.trialId), {});
   assert.deepEqual(await study.storage.getStudySystemAttrs(study.studyId), {});
@@ -38,18 +40,8 @@ Deno.test("removeArtifact() of a trial artifact in a journal writes optuna-dashb
   const study = await createStudy({ storage: journal.storage });
   const trial = await study.ask();
   const artifactStore = new InMemoryArtifactStore();
-  const keep = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: trial,
-    body: "k",
-    filename: "k.txt",
-  });
-  const gone = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: trial,
-    body: "g",
-    filename: "g.txt",
-  });
+  const keep = await upload(artifactStore, trial, "k");
+  const gone = await upload(artifactStore, trial, "g");
   await removeArtifact({ artifactStore, studyOrTrial: trial, artifactId: gone });
   assert.deepEqual((await getAllArtifactMeta(trial)).map((m) => m.artifactId), [keep]);
   const trialAttrs = await study.storage.getTrialSystemAttrs(trial.trialId);
@@ -64,12 +56,7 @@ Deno.test("removeArtifact() of a study artifact in a journal writes the study to
   await using journal = await tempJournal();
   const study = await createStudy({ storage: journal.storage });
   const artifactStore = new InMemoryArtifactStore();
-  const id = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: study,
-    body: "s",
-    filename: "s.txt",
-  });
+  const id = await upload(artifactStore, study, "s");
   await removeArtifact({ artifactStore, studyOrTrial: study, artifactId: id });
   assert.deepEqual(await study.storage.getStudySystemAttrs(study.studyId), {
     [`artifacts:${id}`]: "null",
@@ -81,12 +68,7 @@ Deno.test("removeArtifact() of an unknown or already removed artifact is Artifac
   const study = await createStudy();
   const other = await createStudy();
   const artifactStore = new InMemoryArtifactStore();
-  const id = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: other,
-    body: "o",
-    filename: "o.txt",
-  });
+  const id = await upload(artifactStore, other, "o");
   // Listed by another study: refused, and the other study's blob survives.
   await assert.rejects(
     removeArtifact({ artifactStore, studyOrTrial: study, artifactId: id }),
@@ -104,12 +86,7 @@ Deno.test("removeArtifact() of a finished trial's artifact is refused and touche
   const study = await createStudy();
   const trial = await study.ask();
   const artifactStore = new InMemoryArtifactStore();
-  const id = await uploadArtifact({
-    artifactStore,
-    studyOrTrial: trial,
-    body: "x",
-    filename: "x.txt",
-  });
+  const id = await upload(artifactStore, trial, "x");
   await study.tell(trial, { values: 1 });
   await assert.rejects(
     removeArtifact({ artifactStore, studyOrTrial: trial, artifactId: id }),
