@@ -15,6 +15,7 @@ import {
   downloadArtifact,
   FileSystemArtifactStore,
   getAllArtifactMeta,
+  safeFilename,
   uploadArtifact,
 } from "../mod.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
@@ -96,7 +97,8 @@ for (const meta of await getAllArtifactMeta({ trialId: best.trialId, storage: st
   await downloadArtifact({
     artifactStore,
     artifactId: meta.artifactId,
-    filePath: join(bestDir, meta.filename),
+    // A recorded name is untrusted (others write the storage): keep its base name only.
+    filePath: join(bestDir, safeFilename(meta.filename)),
   });
 }
 console.log(

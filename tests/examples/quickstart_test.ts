@@ -9,8 +9,24 @@ const QUICKSTART = fileURLToPath(new URL("../../examples/quickstart.ts", import.
 
 Deno.test("examples/quickstart.ts saves 10 artifacts and downloads the best trial's 2 files", async () => {
   await withTempDir(async (cwd) => {
+    // The demo task's own command (deno.json), run in a fresh folder: its frozen lock file
+    // must still match the import map, or `deno task demo` fails for a new user.
+    const config = JSON.parse(await Deno.readTextFile(new URL("../../deno.json", import.meta.url)));
+    assert.equal(
+      config.tasks.demo,
+      "deno run --lock=examples/quickstart.lock --frozen --allow-read --allow-write " +
+        "examples/quickstart.ts",
+    );
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", QUICKSTART],
+      args: [
+        "run",
+        `--lock=${fileURLToPath(new URL("../../examples/quickstart.lock", import.meta.url))}`,
+        "--frozen",
+        `--config=${fileURLToPath(new URL("../../deno.json", import.meta.url))}`,
+        "--allow-read",
+        "--allow-write",
+        QUICKSTART,
+      ],
       cwd,
       env: { NO_COLOR: "1" },
     }).output();
