@@ -429,15 +429,28 @@ export class JournalFileStorage implements StudyStorage {
         if (count === null) break;
         remaining -= count;
         const data = buffer.subarray(0, count);
+        const last = data.lastIndexOf(NEWLINE);
         let start = 0;
-        for (let end = data.indexOf(NEWLINE); end >= 0; end = data.indexOf(NEWLINE, start)) {
-          this.#apply(
-            pending + decoder.decode(data.subarray(start, end)),
-            pendingBytes + end - start + 1,
-          );
-          pending = "";
-          pendingBytes = 0;
-          start = end + 1;
+        if (last >= 0) {
+          // The complete lines of this read, decoded at once (one decode, not one per line).
+          // A line ends at the same newline in the text and in the bytes (a newline byte is
+          // never part of a multi-byte character). Past the first newline nothing is carried
+          // over from the previous read, and there the text is as long as the bytes only when
+          // it is all ASCII (any other character is shorter in UTF-16 than in UTF-8): then a
+          // newline's byte position follows from its position in the text.
+          const text = decoder.decode(data.subarray(0, last + 1));
+          const firstByte = data.indexOf(NEWLINE);
+          const firstChar = text.indexOf("\n");
+          const ascii = text.length - firstChar === last + 1 - firstByte;
+          let from = 0;
+          for (let to = firstChar; to >= 0; to = text.indexOf("\n", from)) {
+            const end = ascii ? firstByte + to - firstChar : data.indexOf(NEWLINE, start);
+            this.#apply(pending + text.slice(from, to), pendingBytes + end - start + 1);
+            pending = "";
+            pendingBytes = 0;
+            from = to + 1;
+            start = end + 1;
+          }
         }
         pending += decoder.decode(data.subarray(start), { stream: true });
         pendingBytes += count - start;

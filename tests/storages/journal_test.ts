@@ -275,3 +275,46 @@ Deno.test("JournalFileStorage instances writing at once each get their own line"
     assert.equal((await Deno.readTextFile(path)).split("\n").length, 42);
   });
 });
+
+Deno.test("JournalFileStorage keeps exact byte offsets across reads for non-ASCII lines that straddle a 4 MiB read", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "j.log");
+    const writer = new JournalFileStorage(path);
+    const studyId = await writer.createNewStudy({ studyName: "utf8" });
+    const head = (await Deno.stat(path)).size;
+    // Lines of mixed 1-, 2-, 3- and 4-byte characters, until past two 4 MiB reads; the
+    // emoji of one line is placed across the first read's end.
+    const chunk = 4 * 1024 * 1024;
+    const values: string[] = [];
+    let size = head;
+    for (let i = 0; size < 2 * chunk + 1000; i++) {
+      const line = (value: string) =>
+        JSON.stringify({
+          op_code: 3,
+          worker_id: "w",
+          study_id: studyId,
+          system_attr: { [`k${i}`]: value },
+        }) + "\n";
+      let value = `é${"x".repeat(1000 + (i % 7))}€😀${i}`;
+      const bytes = new TextEncoder().encode(line(value)).length;
+      if (size < chunk && size + bytes > chunk) {
+        // Pad so that the emoji's 4 bytes start 3 bytes before the read boundary (the value
+        // starts 4 bytes before the end of its line, "}}\n" and its closing quote aside).
+        const valueAt = size + new TextEncoder().encode(line("")).length - 4;
+        value = `${"y".repeat(chunk - 3 - valueAt)}😀${i}`;
+      }
+      values.push(value);
+      const text = line(value);
+      await Deno.writeTextFile(path, text, { append: true });
+      size += new TextEncoder().encode(text).length;
+    }
+    const file = await Deno.readFile(path);
+    assert.deepEqual([...file.subarray(chunk - 3, chunk + 1)], [0xf0, 0x9f, 0x98, 0x80]);
+    const reader = new JournalFileStorage(path);
+    const attrs = await reader.getStudySystemAttrs(studyId);
+    assert.deepEqual(values.map((_, i) => attrs[`k${i}`]), values);
+    // The next read starts exactly where this one stopped.
+    await writer.setStudySystemAttr(studyId, "after", "ünïcödé 😀");
+    assert.equal((await reader.getStudySystemAttrs(studyId)).after, "ünïcödé 😀");
+  });
+});
