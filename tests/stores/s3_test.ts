@@ -231,6 +231,8 @@ for (const { label, get, ignore } of servers) {
     // s3rver stores whatever part of a PUT body it received (a bug of the fake: S3 and Swift
     // refuse a body shorter than its Content-Length), so this holds on Swift, the real server.
     ignore: ignore || label === "s3rver",
+    // Deno 2.5's node:http closes the socket of an aborted request after the test has ended.
+    sanitizeResources: false,
     async fn() {
       const server = await get();
       const client = s3Client(server);
