@@ -61,3 +61,20 @@ export function printTable(rows: string[][], textColumns = 1): void {
     );
   }
 }
+
+/** The Optuna version of `python` when it imports every module of `modules`, else undefined. */
+export async function pythonVersion(
+  python: string,
+  modules: string[],
+): Promise<string | undefined> {
+  const script = `import ${modules.join(", ")}; import optuna; print(optuna.__version__)`;
+  try {
+    const { code, stdout } = await new Deno.Command(python, {
+      args: ["-c", script],
+      stderr: "null",
+    }).output();
+    return code === 0 ? new TextDecoder().decode(stdout).trim() : undefined;
+  } catch {
+    return undefined; // no such program
+  }
+}

@@ -1,0 +1,295 @@
+/**
+ * The benchmark report: every comparison in one run, written to `bench/results/` as
+ * `report.md` with SVG plots of throughput and peak RSS against artifact size.
+ *
+ * - File system: optuna-deno's FileSystemArtifactStore (synced, the default, and
+ *   `sync: false`) next to `cp`, `cp` + `sync FILE` and Python Optuna's store.
+ * - S3: optuna-deno's S3ArtifactStore next to Python Optuna's Boto3ArtifactStore, on s3rver
+ *   (started here) and on Swift when `OPTUNA_TEST_SWIFT_S3` is set (as `.ci/run` sets it).
+ * - Journal: `bench/journal_meta.ts`, whose table is copied in.
+ *
+ * Each round trip uploads a file of random bytes with `uploadArtifact`, downloads it with
+ * `downloadArtifact` (the baselines: their own way) and compares the copy with `cmp`. Times are
+ * the phases measured inside each process; peak RSS is the process's (GNU time). Python parts
+ * are skipped with a note when `--python` lacks optuna (or boto3).
+ *
+ * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1] [--only filesystem,s3,journal]
+ *   [--python python3] [--out bench/results]
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { type S3Server, startS3rver, swiftS3 } from "../tests/_servers.ts";
+import { lineChart, type Series } from "./_svg.ts";
+import { measure, pythonVersion, sameBytes, writeRandomFile } from "./_util.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    sizes: { type: "string", default: "1,4,16,64,256,1024" },
+    runs: { type: "string", default: "1" },
+    only: { type: "string", default: "filesystem,s3,journal" },
+    python: { type: "string", default: "python3" },
+    out: { type: "string", default: fileURLToPath(new URL("results", import.meta.url)) },
+  },
+});
+const sizes = values.sizes!.split(",").map(Number);
+const runs = Number(values.runs);
+const only = new Set(values.only!.split(","));
+const python = values.python!;
+const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+const work = await Deno.makeTempDir({ prefix: "optuna-deno-report-" });
+
+/** One round trip's result. */
+interface Result {
+  upload: number;
+  download: number;
+  rss: number;
+}
+
+/** A way to move a file into a store and back out, run as its own process(es). */
+interface Contender {
+  name: string;
+  /** The baseline the ratios are taken against, if any: "limit" or "python". */
+  role?: "limit" | "python";
+  run(source: string, dir: string): Promise<Result>;
+}
+
+/** A worker process that prints {upload, download} after a round trip into `dir`. */
+function worker(name: string, cmd: string, args: string[], role?: "python"): Contender {
+  return {
+    name,
+    role,
+    async run(source, dir) {
+      const target = join(dir, "out");
+      const { json, rssMiB } = await flushed(cmd, [...args, source, join(dir, "store"), target]);
+      await check(name, source, target);
+      return { upload: json.upload, download: json.download, rss: rssMiB };
+    },
+  };
+}
+
+/** Two copies by one command (in, then out), as the limit. */
+function copies(name: string, copy: (from: string, to: string) => [string, string[]]): Contender {
+  return {
+    name,
+    role: "limit",
+    async run(source, dir) {
+      const up = await flushed(...copy(source, join(dir, "in")));
+      const down = await flushed(...copy(join(dir, "in"), join(dir, "out")));
+      await check(name, source, join(dir, "out"));
+      return { upload: up.wall, download: down.wall, rss: Math.max(up.rssMiB, down.rssMiB) };
+    },
+  };
+}
+
+/** Measures after `sync`, so no run pays for the previous one's write-back. */
+async function flushed(cmd: string, args: string[]) {
+  await new Deno.Command("sync").output();
+  return await measure(work, cmd, args);
+}
+
+async function check(name: string, source: string, copy: string) {
+  if (!await sameBytes(source, copy)) throw new Error(`${name}: the copy differs`);
+}
+
+/** Runs every contender at every size; the median of `runs` runs of each. */
+async function sweep(title: string, contenders: Contender[]) {
+  const results = new Map<string, Map<number, Result>>();
+  for (const size of sizes) {
+    const source = join(work, "source.bin");
+    await writeRandomFile(source, size);
+    for (const contender of contenders) {
+      const samples: Result[] = [];
+      for (let i = 0; i < runs; i++) {
+        const dir = join(work, "run");
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
+        await Deno.mkdir(join(dir, "store"), { recursive: true });
+        samples.push(await contender.run(source, dir));
+      }
+      const median = (pick: (r: Result) => number) =>
+        samples.map(pick).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
+      const result = {
+        upload: median((r) => r.upload),
+        download: median((r) => r.download),
+        rss: Math.max(...samples.map((r) => r.rss)),
+      };
+      if (!results.has(contender.name)) results.set(contender.name, new Map());
+      results.get(contender.name)!.set(size, result);
+      console.log(`${title} ${size} MiB ${contender.name}: ${JSON.stringify(result)}`);
+    }
+  }
+  return results;
+}
+
+const throughput = (size: number, r: Result) => (2 * size) / (r.upload + r.download);
+
+/** The section of the report for one sweep: a table per size and two plots. */
+async function section(
+  title: string,
+  slug: string,
+  contenders: Contender[],
+  results: Map<string, Map<number, Result>>,
+): Promise<string> {
+  const lines = [`## ${title}`, ""];
+  const baseline = (role: "limit" | "python", size: number) => {
+    const contender = contenders.find((c) => c.role === role);
+    return contender && results.get(contender.name)?.get(size);
+  };
+  for (const size of sizes) {
+    lines.push(
+      `**${size} MiB**`,
+      "",
+      "| what | upload s | download s | MiB/s | peak RSS MiB | time / limit | time / Python |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    );
+    for (const contender of contenders) {
+      const r = results.get(contender.name)?.get(size);
+      if (!r) continue;
+      const total = r.upload + r.download;
+      const ratio = (base?: Result) =>
+        base ? (total / (base.upload + base.download)).toFixed(2) : "-";
+      lines.push(
+        `| ${contender.name} | ${r.upload.toFixed(3)} | ${r.download.toFixed(3)} | ` +
+          `${throughput(size, r).toFixed(0)} | ${r.rss.toFixed(0)} | ` +
+          `${ratio(baseline("limit", size))} | ${ratio(baseline("python", size))} |`,
+      );
+    }
+    lines.push("");
+  }
+  const series = (value: (size: number, r: Result) => number): Series[] =>
+    [...results].map(([name, bySize]) => ({
+      name,
+      points: [...bySize].map(([size, r]) => [size, value(size, r)] as [number, number]),
+    }));
+  await Deno.writeTextFile(
+    join(values.out!, `${slug}_throughput.svg`),
+    lineChart(series(throughput), {
+      title: `${title}: round-trip throughput`,
+      xLabel: "artifact size (MiB, log scale)",
+      yLabel: "MiB/s (up + down)",
+    }),
+  );
+  await Deno.writeTextFile(
+    join(values.out!, `${slug}_rss.svg`),
+    lineChart(series((_, r) => r.rss), {
+      title: `${title}: peak RSS`,
+      xLabel: "artifact size (MiB, log scale)",
+      yLabel: "MiB",
+    }),
+  );
+  lines.push(`![throughput](${slug}_throughput.svg)`, "", `![peak RSS](${slug}_rss.svg)`, "");
+  return lines.join("\n");
+}
+
+try {
+  await Deno.mkdir(values.out!, { recursive: true });
+  const pyOptuna = await pythonVersion(python, ["optuna"]);
+  const pyBoto = await pythonVersion(python, ["optuna", "boto3"]);
+  const report = [
+    "# Benchmark report",
+    "",
+    `Made by \`deno task bench\` on ${new Date().toISOString().slice(0, 10)}: ` +
+    `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
+    `Python Optuna ${pyOptuna ?? "missing (its rows are skipped)"}; sizes ${sizes.join(", ")} ` +
+    `MiB of random bytes, median of ${runs} run(s) each. Times are the upload and download ` +
+    "phases measured inside each process (for `cp`, the whole process); peak RSS is each " +
+    "process's maximum resident set size. Every copy was compared with `cmp`.",
+    "",
+  ];
+
+  if (only.has("filesystem")) {
+    const deno = (sync: boolean) =>
+      worker(
+        `optuna-deno (${sync ? "synced, the default" : "sync: false"})`,
+        Deno.execPath(),
+        [
+          "run",
+          "--allow-read",
+          "--allow-write",
+          here("_filesystem_worker.ts"),
+          sync ? "durable" : "scratch",
+        ],
+      );
+    const contenders = [
+      copies("cp", (from, to) => ["cp", [from, to]]),
+      copies("cp + sync FILE", (from, to) => [
+        "sh",
+        ["-c", 'cp "$1" "$2" && sync "$2"', "sh", from, to],
+      ]),
+      deno(true),
+      deno(false),
+    ];
+    if (pyOptuna) {
+      contenders.push(
+        worker(
+          `Python Optuna ${pyOptuna} (no sync)`,
+          python,
+          [here("_optuna_filesystem.py")],
+          "python",
+        ),
+      );
+    }
+    report.push(
+      await section(
+        "File system",
+        "filesystem",
+        contenders,
+        await sweep("filesystem", contenders),
+      ),
+    );
+  }
+
+  if (only.has("s3")) {
+    const servers: S3Server[] = [await startS3rver()];
+    const swift = swiftS3();
+    if (swift.server) servers.push(swift.server);
+    else report.push("(Swift skipped: set OPTUNA_TEST_SWIFT_S3, as .ci/run does)", "");
+    if (!pyBoto) report.push(`(${python} lacks optuna or boto3: the Python rows are skipped)`, "");
+    for (const server of servers) {
+      const credentials = [
+        server.endpoint,
+        server.bucket,
+        server.accessKeyId,
+        server.secretAccessKey,
+      ];
+      const s3 = (name: string, cmd: string, args: string[], role?: "python"): Contender => ({
+        name,
+        role,
+        async run(source, dir) {
+          const target = join(dir, "out");
+          const { json, rssMiB } = await flushed(cmd, [...args, ...credentials, source, target]);
+          await check(name, source, target);
+          return { upload: json.upload, download: json.download, rss: rssMiB };
+        },
+      });
+      const contenders = [s3("optuna-deno", Deno.execPath(), ["run", "-A", here("_s3_worker.ts")])];
+      if (pyBoto) {
+        contenders.push(
+          s3(`Python Optuna ${pyBoto} (boto3)`, python, [here("_optuna_s3.py")], "python"),
+        );
+      }
+      const slug = `s3_${server.name.toLowerCase()}`;
+      report.push(
+        await section(`S3 on ${server.name}`, slug, contenders, await sweep(slug, contenders)),
+      );
+    }
+  }
+
+  if (only.has("journal")) {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", here("journal_meta.ts"), "--python", python],
+      env: { NO_COLOR: "1" },
+    }).output();
+    if (code !== 0) throw new Error(`journal_meta.ts: ${new TextDecoder().decode(stderr)}`);
+    report.push("## Journal", "", "```", new TextDecoder().decode(stdout).trim(), "```", "");
+  }
+
+  await Deno.writeTextFile(join(values.out!, "report.md"), report.join("\n"));
+  console.log(`\nWrote ${join(values.out!, "report.md")}`);
+} finally {
+  await Deno.remove(work, { recursive: true });
+  Deno.exit(0); // stops s3rver
+}
