@@ -17,11 +17,16 @@ export interface ChartOptions {
 
 const WIDTH = 720;
 const HEIGHT = 420;
-const MARGIN = { left: 70, right: 230, top: 40, bottom: 50 };
+const MARGIN = { left: 70, right: 260, top: 40, bottom: 50 };
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
 
 /** Renders the series as an SVG document. */
 export function lineChart(series: Series[], options: ChartOptions): string {
+  // A point that cannot be drawn (a time too short to measure gives an infinite rate) is left out.
+  series = series.map((s) => ({
+    ...s,
+    points: s.points.filter(([x, y]) => x > 0 && Number.isFinite(y)),
+  }));
   const xs = series.flatMap((s) => s.points.map(([x]) => x));
   const ys = series.flatMap((s) => s.points.map(([, y]) => y));
   const [xMin, xMax] = [Math.min(...xs), Math.max(...xs)];

@@ -203,7 +203,7 @@ try {
   if (only.has("filesystem")) {
     const deno = (sync: boolean) =>
       worker(
-        `optuna-deno (${sync ? "synced, the default" : "sync: false"})`,
+        `optuna-deno (${sync ? "synced" : "sync: false"})`,
         Deno.execPath(),
         [
           "run",
