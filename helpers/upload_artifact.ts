@@ -125,8 +125,9 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     );
   }
   const key = ARTIFACTS_ATTR_PREFIX + meta.artifactId;
-  signal?.throwIfAborted();
   try {
+    // Inside: an abort here must remove the blob that no metadata names yet.
+    signal?.throwIfAborted();
     await target.setSystemAttr(key, serializeArtifactMeta(meta));
   } catch (error) {
     const recorded = await recordedDespite(target, key, error);

@@ -13,6 +13,7 @@ import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import type { StreamSource, WriteOptions } from "../../stores/types.ts";
 import { pseudoRandomBytes, sha256, stallingStream, withTempDir } from "../_helpers.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -254,6 +255,37 @@ Deno.test("uploadArtifact() keeps the blob when it cannot tell whether the attri
       /connection refused/,
     );
     assert.equal((await files(dir)).length, 1);
+  });
+});
+
+Deno.test("uploadArtifact() aborted after the blob is written, before the metadata, removes the blob", async () => {
+  await withTempDir(async (dir) => {
+    const controller = new AbortController();
+    // The abort comes as the store finishes: the blob exists, no metadata names it yet.
+    class AbortingStore extends FileSystemArtifactStore {
+      override async write(
+        id: string,
+        content: StreamSource,
+        options?: WriteOptions,
+      ): Promise<void> {
+        await super.write(id, content, options);
+        controller.abort(new Error("stop"));
+      }
+    }
+    const study = await createStudy();
+    const trial = await study.ask();
+    await assert.rejects(
+      uploadArtifact({
+        artifactStore: new AbortingStore(dir),
+        studyOrTrial: trial,
+        body: "late",
+        filename: "late.txt",
+        signal: controller.signal,
+      }),
+      /stop/,
+    );
+    assert.deepEqual(await getAllArtifactMeta(trial), []);
+    assert.deepEqual(await files(dir), []);
   });
 });
 
