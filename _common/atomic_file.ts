@@ -160,9 +160,9 @@ export interface RemoveStaleTempFilesOptions {
   olderThan: number;
 }
 
-/** What {@linkcode removeStaleTempFiles} removed. */
+/** What a sweep of stale temporary files removed. */
 export interface RemovedTempFiles {
-  /** The names removed. */
+  /** The names of the temporary files removed. */
   names: string[];
   /** Their total size in bytes. */
   bytes: number;

@@ -24,9 +24,12 @@ import {
   type AtomicWriteOptions,
   copyFileAtomic,
   fromStream,
+  type RemovedTempFiles,
   removeStaleTempFiles,
   writeFileAtomic,
 } from "../_common/atomic_file.ts";
+
+export type { RemovedTempFiles };
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -59,14 +62,6 @@ export interface RemoveStaleTempFilesOptions {
    * @default {3600}
    */
   olderThan?: number;
-}
-
-/** What {@linkcode FileSystemArtifactStore.removeStaleTempFiles} removed. */
-export interface RemovedTempFiles {
-  /** The names of the temporary files removed. */
-  names: string[];
-  /** Their total size in bytes. */
-  bytes: number;
 }
 
 // How often open() starts over when the file it opened is not the one it checked: a
