@@ -73,8 +73,8 @@ const YIELD_EVERY = 16 * 1024 * 1024;
 export interface CopyOptions {
   /** Checked between chunks. */
   signal?: AbortSignal;
-  /** Told the running total after each chunk. */
-  onBytes?: (loaded: number) => void;
+  /** Shown each chunk after it is written (the buffer is reused once it returns). */
+  onChunk?: (chunk: Uint8Array) => void;
   /** Turns an error of writing the target into the one to throw (adds what was written). */
   onWriteError?: (error: unknown) => unknown;
 }
@@ -102,7 +102,7 @@ export async function copySync(
       throw options.onWriteError?.(error) ?? error;
     }
     copied += count;
-    options.onBytes?.(copied);
+    options.onChunk?.(buffer.subarray(0, count));
     sinceYield += count;
     if (sinceYield >= YIELD_EVERY) {
       sinceYield = 0;

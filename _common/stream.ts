@@ -91,18 +91,16 @@ export function abortableStream(
   });
 }
 
-/** Passes `stream` through, calling `onBytes` with the running total after each chunk. */
-export function countBytes(
+/** Passes `stream` through, showing each chunk to `onChunk` on its way. */
+export function tapChunks(
   stream: ReadableStream<Uint8Array>,
-  onBytes: (loaded: number) => void,
+  onChunk: (chunk: Uint8Array) => void,
 ): ReadableStream<Uint8Array> {
-  let loaded = 0;
   return stream.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
-        loaded += chunk.length;
+        onChunk(chunk);
         controller.enqueue(chunk);
-        onBytes(loaded);
       },
     }),
   );

@@ -13,6 +13,8 @@ export interface AttrTarget {
   description: string;
   getSystemAttrs(): Promise<Record<string, JsonValue>>;
   setSystemAttr(key: string, value: JsonValue): Promise<void>;
+  /** Sets attributes in one storage operation where the storage can, else one by one in order. */
+  setSystemAttrs(attrs: Record<string, JsonValue>): Promise<void>;
   /** Deletes an attribute; absent where the storage cannot delete (a journal). */
   deleteSystemAttr?: (key: string) => Promise<void>;
   /**
@@ -39,6 +41,10 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
       description: `trial ${trialId}`,
       getSystemAttrs: () => s.getTrialSystemAttrs(trialId),
       setSystemAttr: (key, value) => s.setTrialSystemAttr(trialId, key, value),
+      setSystemAttrs: (attrs) =>
+        s.setTrialSystemAttrs
+          ? s.setTrialSystemAttrs(trialId, attrs)
+          : inOrder(attrs, (key, value) => s.setTrialSystemAttr(trialId, key, value)),
       deleteSystemAttr: s.deleteTrialSystemAttr &&
         ((key) => s.deleteTrialSystemAttr!(trialId, key)),
       async ensureWritable() {
@@ -54,10 +60,21 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
     description: `study ${studyId}`,
     getSystemAttrs: () => s.getStudySystemAttrs(studyId),
     setSystemAttr: (key, value) => s.setStudySystemAttr(studyId, key, value),
+    setSystemAttrs: (attrs) =>
+      s.setStudySystemAttrs
+        ? s.setStudySystemAttrs(studyId, attrs)
+        : inOrder(attrs, (key, value) => s.setStudySystemAttr(studyId, key, value)),
     deleteSystemAttr: s.deleteStudySystemAttr && ((key) => s.deleteStudySystemAttr!(studyId, key)),
     async ensureWritable() {
       await s.getStudy(studyId);
       return undefined;
     },
   };
+}
+
+async function inOrder(
+  attrs: Record<string, JsonValue>,
+  set: (key: string, value: JsonValue) => Promise<void>,
+): Promise<void> {
+  for (const [key, value] of Object.entries(attrs)) await set(key, value);
 }

@@ -19,7 +19,13 @@ import { dirname } from "node:path";
 import { type AtomicWriteOptions, fromStream, writeFileAtomic } from "../_common/atomic_file.ts";
 import { copySync } from "../_common/file_stream.ts";
 import type { TransferProgress } from "./types.ts";
-import { countBytes } from "../_common/stream.ts";
+import { tapChunks } from "../_common/stream.ts";
+import { ArtifactCorruptedError } from "../stores/errors.ts";
+import { Digester, recordedDigest, sameDigest } from "./_digest.ts";
+import { chunkObserver } from "./_transfer.ts";
+import { resolveTarget } from "./_attr_target.ts";
+import type { StudyStorage } from "../storages/types.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 
 /** Options of {@linkcode downloadArtifact}. */
@@ -42,13 +48,29 @@ export interface DownloadArtifactOptions {
    * @default {true}
    */
   sync?: boolean;
+  /**
+   * The study or trial the artifact belongs to. Given, the SHA-256 and size recorded at upload
+   * (`artifact_digests:<artifact_id>`) are looked up and checked: bytes that do not match fail
+   * with {@linkcode ArtifactCorruptedError} and leave no file. Artifacts uploaded without a
+   * digest (by Python Optuna, say) download unchecked.
+   */
+  studyOrTrial?: StudyOrTrial;
+  /** The storage, when `studyOrTrial` does not carry one. */
+  storage?: StudyStorage;
+  /**
+   * Check the recorded digest when `studyOrTrial` is given; off skips the lookup and the hash.
+   *
+   * @default {true}
+   */
+  checkDigest?: boolean;
 }
 
 /**
  * Downloads an artifact into a new file. The bytes go to a temporary file beside the target
  * (`.optuna-deno-<uuid>.tmp`), which is synced and then takes the target's name only if that
  * name is still free, so an existing file is never touched, and a failed or aborted download
- * leaves no file behind.
+ * leaves no file behind. With `studyOrTrial`, the bytes are also checked against the digest
+ * recorded at upload before the file takes its name.
  *
  * @example Usage
  * ```ts
@@ -66,14 +88,27 @@ export interface DownloadArtifactOptions {
  * @returns Nothing, once the file is complete.
  * @throws {Deno.errors.AlreadyExists} When `filePath` exists.
  * @throws {ArtifactNotFoundError} When the artifact does not exist.
+ * @throws {ArtifactCorruptedError} When the bytes do not match the recorded digest.
  */
 export async function downloadArtifact(options: DownloadArtifactOptions): Promise<void> {
   const { artifactStore, artifactId, filePath, signal, onProgress } = options;
   await ensureFree(filePath, artifactId);
+  const expected = options.studyOrTrial && options.checkDigest !== false
+    ? await recordedDigest(resolveTarget(options.studyOrTrial, options.storage), artifactId)
+    : undefined;
+  const digester = expected && new Digester();
   const total = onProgress && artifactStore.stat
     ? (await artifactStore.stat(artifactId, { signal })).size
     : undefined;
-  const onBytes = onProgress && ((loaded: number) => onProgress({ loaded, total }));
+  const onChunk = chunkObserver({ total, onProgress, digester });
+  // Checked before the sync and the publish, so damaged bytes never take the target's name.
+  const check = () => {
+    if (!expected) return;
+    const actual = digester!.digest();
+    if (!sameDigest(expected, actual)) {
+      throw new ArtifactCorruptedError(artifactId, { expected, actual });
+    }
+  };
   const atomic: AtomicWriteOptions = {
     dir: dirname(filePath),
     what: `artifact "${artifactId}" to "${filePath}"`,
@@ -86,7 +121,8 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     const source = await artifactStore.openFile(artifactId, { signal });
     try {
       await writeFileAtomic(async (file, describe) => {
-        await copySync(source, file, { signal, onBytes, onWriteError: describe });
+        await copySync(source, file, { signal, onChunk, onWriteError: describe });
+        check();
       }, atomic);
     } finally {
       source.close();
@@ -94,9 +130,13 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     return;
   }
   const opened = await artifactStore.open(artifactId, { signal });
-  const stream = onBytes ? countBytes(opened, onBytes) : opened;
+  const stream = onChunk ? tapChunks(opened, onChunk) : opened;
+  const write = fromStream(stream, signal);
   try {
-    await writeFileAtomic(fromStream(stream, signal), atomic);
+    await writeFileAtomic(async (file, describe) => {
+      await write(file, describe);
+      check();
+    }, atomic);
   } catch (error) {
     await stream.cancel().catch(() => {});
     throw error;

@@ -17,6 +17,7 @@
  */
 import { ArtifactNotFoundError } from "../stores/errors.ts";
 import { ARTIFACTS_ATTR_PREFIX, parseArtifactMeta } from "./_meta_codec.ts";
+import { DIGESTS_ATTR_PREFIX } from "./_digest.ts";
 import { resolveTarget } from "./_attr_target.ts";
 import type { StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
@@ -52,6 +53,8 @@ export interface RemoveArtifactOptions {
  * artifact, so does the study attribute `dashboard:artifacts:<trial_id>:<artifact_id>`. This
  * module and the dashboard skip tombstones, but Python Optuna 5.0's `get_all_artifact_meta`
  * raises `TypeError` on a study or trial that holds one, as it does after a dashboard delete.
+ * The digest attribute (`artifact_digests:<artifact_id>`) is deleted too where the storage can
+ * delete; in a journal it stays, named by no metadata, and is ignored.
  *
  * A finished trial's attributes cannot change in Optuna, so its artifacts cannot be removed:
  * the call is refused before anything is touched.
@@ -86,6 +89,7 @@ export async function removeArtifact(options: RemoveArtifactOptions): Promise<vo
   signal?.throwIfAborted();
   if (target.deleteSystemAttr) {
     await target.deleteSystemAttr(key);
+    await target.deleteSystemAttr(DIGESTS_ATTR_PREFIX + artifactId);
   } else {
     if (studyId !== undefined) {
       await target.storage.setStudySystemAttr(

@@ -30,9 +30,11 @@ import {
   UpdateFinishedTrialError,
 } from "../storages/errors.ts";
 import { readableFromFile } from "../_common/file_stream.ts";
-import { countBytes } from "../_common/stream.ts";
+import { tapChunks } from "../_common/stream.ts";
+import { chunkObserver, type TransferObservers } from "./_transfer.ts";
+import { Digester, DIGESTS_ATTR_PREFIX, serializeArtifactDigest } from "./_digest.ts";
 import type { TransferProgress } from "./types.ts";
-import type { StudyStorage } from "../storages/types.ts";
+import type { JsonValue, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore, StreamSource } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
 
@@ -61,6 +63,15 @@ export interface UploadArtifactOptions {
   signal?: AbortSignal;
   /** Told how many bytes have been sent, after each chunk. */
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * Record the SHA-256 and size of the bytes, computed as they stream, under the system
+   * attribute `artifact_digests:<artifact_id>` in the same storage operation as the metadata,
+   * so `downloadArtifact` and `verifyArtifacts` can tell damaged bytes. Python Optuna does
+   * not read it. Off, a file-system store copies a `filePath` in the kernel instead.
+   *
+   * @default {true}
+   */
+  recordDigest?: boolean;
 }
 
 /**
@@ -109,7 +120,8 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     mimetype: options.mimetype || guess.mimetype || DEFAULT_MIME_TYPE,
     encoding: options.encoding || guess.encoding,
   };
-  if (options.filePath !== undefined && artifactStore.writeFile) {
+  const digester = options.recordDigest === false ? undefined : new Digester();
+  if (options.filePath !== undefined && artifactStore.writeFile && !digester) {
     // A store that copies local files itself (in the kernel): progress at the start and end.
     options.onProgress?.({ loaded: 0, total: contentLength });
     await artifactStore.writeFile(meta.artifactId, options.filePath, {
@@ -120,15 +132,21 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
   } else {
     await artifactStore.write(
       meta.artifactId,
-      withProgress(content, contentLength, options.onProgress),
+      observed(content, { total: contentLength, onProgress: options.onProgress, digester }),
       { signal, contentLength, contentType: meta.mimetype },
     );
   }
   const key = ARTIFACTS_ATTR_PREFIX + meta.artifactId;
+  // The digest first: where a storage sets attributes one by one, a failure between the two
+  // leaves a digest that no metadata names, never metadata without its digest.
+  const attrs: Record<string, JsonValue> = digester
+    ? { [DIGESTS_ATTR_PREFIX + meta.artifactId]: serializeArtifactDigest(digester.digest()) }
+    : {};
+  attrs[key] = serializeArtifactMeta(meta);
   try {
     // Inside: an abort here must remove the blob that no metadata names yet.
     signal?.throwIfAborted();
-    await target.setSystemAttr(key, serializeArtifactMeta(meta));
+    await target.setSystemAttrs(attrs);
   } catch (error) {
     const recorded = await recordedDespite(target, key, error);
     if (recorded) return meta.artifactId;
@@ -162,14 +180,11 @@ async function recordedDespite(
   }
 }
 
-function withProgress(
-  content: StreamSource,
-  total: number | undefined,
-  onProgress: UploadArtifactOptions["onProgress"],
-): StreamSource {
-  if (!onProgress) return content;
+/** The content with its bytes counted and hashed on their way; each attempt starts afresh. */
+function observed(content: StreamSource, observers: TransferObservers): StreamSource {
+  if (!observers.onProgress && !observers.digester) return content;
   const observe = (stream: ReadableStream<Uint8Array>) =>
-    countBytes(stream, (loaded) => onProgress({ loaded, total }));
+    tapChunks(stream, chunkObserver(observers)!);
   return typeof content === "function" ? async () => observe(await content()) : observe(content);
 }
 

@@ -119,7 +119,12 @@ export class StorageModel {
   }
 
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): void {
-    this.#study(studyId).systemAttrs.set(key, copyJson(value));
+    this.setStudySystemAttrs(studyId, { [key]: value });
+  }
+
+  setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): void {
+    const { systemAttrs } = this.#study(studyId);
+    for (const [key, value] of Object.entries(attrs)) systemAttrs.set(key, copyJson(value));
   }
 
   getTrialSystemAttrs(trialId: number): Record<string, JsonValue> {
@@ -127,8 +132,13 @@ export class StorageModel {
   }
 
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): void {
+    this.setTrialSystemAttrs(trialId, { [key]: value });
+  }
+
+  setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): void {
     this.checkWritableTrial(trialId);
-    this.#trials[trialId].systemAttrs.set(key, copyJson(value));
+    const { systemAttrs } = this.#trials[trialId];
+    for (const [key, value] of Object.entries(attrs)) systemAttrs.set(key, copyJson(value));
   }
 
   deleteStudySystemAttr(studyId: number, key: string): void {

@@ -79,11 +79,14 @@ const READ_CHUNK_SIZE = 4 * 1024 * 1024;
 const COMPACT = { item: ",", key: ":" };
 const NEWLINE = 10;
 
+/** One journal operation, before `worker_id` is added. */
+type JournalOp = { op_code: number } & Record<string, DumpableJson>;
+
 /**
  * A {@linkcode StudyStorage} on an Optuna journal file. Reads replay only the lines added since
  * the last read (by byte offset); a last line without its newline is a write in progress and
  * is left for later. Each write takes `<path>.lock`, re-reads the journal, checks the study or
- * trial under the lock, appends one complete line with one `write` and fsyncs it.
+ * trial under the lock, appends its complete lines with one `write` and fsyncs them.
  *
  * @example Usage
  * ```ts
@@ -241,7 +244,7 @@ export class JournalFileStorage implements StudyStorage {
   setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
     return this.#write(() => {
       this.#model.checkWritableTrial(trialId);
-      const op: Record<string, DumpableJson> = {
+      const op: JournalOp = {
         op_code: OP.SET_TRIAL_STATE_VALUES,
         trial_id: trialId,
         state: TRIAL_STATES.indexOf(state),
@@ -271,13 +274,24 @@ export class JournalFileStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.setStudySystemAttrs(studyId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a study in one append: one line per attribute (Python
+   * Optuna asserts a single key per line), written, synced and undone on failure together.
+   *
+   * @param studyId The study's id.
+   * @param attrs The attributes, written in this order.
+   */
+  setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
     return this.#write(() => {
       this.#model.getStudy(studyId);
-      return {
+      return Object.entries(attrs).map(([key, value]) => ({
         op_code: OP.SET_STUDY_SYSTEM_ATTR,
         study_id: studyId,
         system_attr: { [key]: value },
-      };
+      }));
     });
   }
 
@@ -301,13 +315,25 @@ export class JournalFileStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.setTrialSystemAttrs(trialId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a RUNNING or WAITING trial in one append, as
+   * {@linkcode JournalFileStorage.setStudySystemAttrs} does for a study.
+   *
+   * @param trialId The trial's id.
+   * @param attrs The attributes, written in this order.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
     return this.#write(() => {
       this.#model.checkWritableTrial(trialId);
-      return {
+      return Object.entries(attrs).map(([key, value]) => ({
         op_code: OP.SET_TRIAL_SYSTEM_ATTR,
         trial_id: trialId,
         system_attr: { [key]: value },
-      };
+      }));
     });
   }
 
@@ -332,10 +358,10 @@ export class JournalFileStorage implements StudyStorage {
    * the line is synced the operation has succeeded: a later step that fails (the re-read) does
    * not fail an operation without a result, which callers would otherwise undo.
    */
-  #write(build: () => Record<string, DumpableJson>): Promise<void>;
-  #write<T>(build: () => Record<string, DumpableJson>, result: () => T): Promise<T>;
+  #write(build: () => JournalOp | JournalOp[]): Promise<void>;
+  #write<T>(build: () => JournalOp | JournalOp[], result: () => T): Promise<T>;
   #write<T>(
-    build: () => Record<string, DumpableJson>,
+    build: () => JournalOp | JournalOp[],
     result?: () => T,
   ): Promise<T | undefined> {
     return this.#exclusive(() =>
@@ -348,9 +374,11 @@ export class JournalFileStorage implements StudyStorage {
               "stopped; remove those bytes, then retry",
           );
         }
-        const { op_code, ...fields } = build();
-        const line = pythonJsonDumps({ op_code, worker_id: this.#workerId, ...fields }, COMPACT);
-        await this.#append(new TextEncoder().encode(line + "\n"));
+        const built = build();
+        const lines = (Array.isArray(built) ? built : [built]).map(({ op_code, ...fields }) =>
+          pythonJsonDumps({ op_code, worker_id: this.#workerId, ...fields }, COMPACT) + "\n"
+        );
+        await this.#append(new TextEncoder().encode(lines.join("")));
         try {
           await this.#sync();
         } catch (error) {
@@ -366,7 +394,7 @@ export class JournalFileStorage implements StudyStorage {
     );
   }
 
-  /** Appends one line with one write and syncs it, or leaves the file as it was. */
+  /** Appends whole lines with one write and syncs them, or leaves the file as it was. */
   async #append(bytes: Uint8Array): Promise<void> {
     const file = await Deno.open(this.#path, { append: true, create: true });
     try {

@@ -160,7 +160,17 @@ export class InMemoryStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return settle(() => this.#model.setStudySystemAttr(studyId, key, value));
+    return this.setStudySystemAttrs(studyId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a study at once.
+   *
+   * @param studyId The study's id.
+   * @param attrs The attributes, written in this order.
+   */
+  setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
+    return settle(() => this.#model.setStudySystemAttrs(studyId, attrs));
   }
 
   /**
@@ -182,7 +192,18 @@ export class InMemoryStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return settle(() => this.#model.setTrialSystemAttr(trialId, key, value));
+    return this.setTrialSystemAttrs(trialId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a RUNNING or WAITING trial at once.
+   *
+   * @param trialId The trial's id.
+   * @param attrs The attributes, written in this order.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
+    return settle(() => this.#model.setTrialSystemAttrs(trialId, attrs));
   }
 
   /**

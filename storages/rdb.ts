@@ -363,13 +363,23 @@ export class RdbStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.setStudySystemAttrs(studyId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a study in one transaction.
+   *
+   * @param studyId The study's id.
+   * @param attrs The attributes, written in this order.
+   */
+  setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
     return this.#write(async (tx) => {
       const study = await tx.query(
         `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
         [studyId],
       );
       if (study.length === 0) throw new StudyNotFoundError(studyId);
-      await upsertSystemAttr(tx, "study", studyId, key, value);
+      await upsertSystemAttrs(tx, "study", studyId, attrs);
     });
   }
 
@@ -395,9 +405,21 @@ export class RdbStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.setTrialSystemAttrs(trialId, { [key]: value });
+  }
+
+  /**
+   * Sets several system attributes of a RUNNING or WAITING trial in one transaction with a
+   * check of its state.
+   *
+   * @param trialId The trial's id.
+   * @param attrs The attributes, written in this order.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
     return this.#write(async (tx) => {
       await this.#lockWritableTrial(tx, trialId);
-      await upsertSystemAttr(tx, "trial", trialId, key, value);
+      await upsertSystemAttrs(tx, "trial", trialId, attrs);
     });
   }
 
@@ -567,19 +589,21 @@ function toTrial(row: RdbRow, values: RdbRow[]): FrozenTrial {
 /** Whose system attributes: Optuna's tables and columns are named after it. */
 type Owner = "study" | "trial";
 
-/** Inserts or replaces one system attribute, inside the caller's transaction. */
-async function upsertSystemAttr(
+/** Inserts or replaces system attributes, in order, inside the caller's transaction. */
+async function upsertSystemAttrs(
   tx: RdbQuery,
   owner: Owner,
   id: number,
-  key: string,
-  value: JsonValue,
+  attrs: Record<string, JsonValue>,
 ): Promise<void> {
-  await tx.query(
-    `INSERT INTO ${owner}_system_attributes (${owner}_id, "key", value_json) VALUES (?, ?, ?) ` +
-      `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
-    [id, key, pythonJsonDumps(value)],
-  );
+  for (const [key, value] of Object.entries(attrs)) {
+    await tx.query(
+      `INSERT INTO ${owner}_system_attributes (${owner}_id, "key", value_json) ` +
+        `VALUES (?, ?, ?) ` +
+        `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
+      [id, key, pythonJsonDumps(value)],
+    );
+  }
 }
 
 /** Deletes one system attribute, inside the caller's transaction. */

@@ -167,6 +167,22 @@ export interface StudyStorage {
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
   /**
+   * Sets several system attributes of a study in one operation (one journal append, one
+   * transaction), so a crash leaves all or none of them (optional; the helpers fall back to
+   * one call per attribute).
+   *
+   * @param studyId The study's id.
+   * @param attrs The attributes, written in this order.
+   */
+  setStudySystemAttrs?(studyId: number, attrs: Record<string, JsonValue>): Promise<void>;
+  /**
+   * Sets several system attributes of a RUNNING or WAITING trial in one operation (optional).
+   *
+   * @param trialId The trial's id.
+   * @param attrs The attributes, written in this order.
+   */
+  setTrialSystemAttrs?(trialId: number, attrs: Record<string, JsonValue>): Promise<void>;
+  /**
    * Deletes one system attribute of a study, where the storage can (optional: an Optuna
    * journal cannot delete). Deleting a missing attribute is not an error.
    *

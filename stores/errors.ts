@@ -11,6 +11,7 @@
  *
  * @module
  */
+import type { ArtifactDigest } from "../helpers/types.ts";
 
 /** Options of {@linkcode ArtifactNotFoundError}. */
 export interface ArtifactNotFoundErrorOptions extends ErrorOptions {
@@ -117,5 +118,50 @@ export class ArtifactPathEscapeError extends Error {
     this.name = "ArtifactPathEscapeError";
     this.artifactId = artifactId;
     this.resolvedPath = resolvedPath;
+  }
+}
+
+/**
+ * An artifact's bytes do not match the digest recorded when it was uploaded: the store holds
+ * damaged or different bytes. Nothing is written where this is thrown.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArtifactCorruptedError } from "@optuna-deno/artifacts";
+ * const error = new ArtifactCorruptedError("0f8c1f7e-3b5e-4a7b-9a57-6d1f0c2a9e10", {
+ *   expected: { sha256: "a".repeat(64), size: 10 },
+ *   actual: { sha256: "b".repeat(64), size: 9 },
+ * });
+ * assert.match(error.message, /expected 10 bytes/);
+ * ```
+ */
+export class ArtifactCorruptedError extends Error {
+  /** The artifact whose bytes do not match. */
+  readonly artifactId: string;
+  /** The digest recorded at upload. */
+  readonly expected: ArtifactDigest;
+  /** The digest of the bytes the store returned. */
+  readonly actual: ArtifactDigest;
+  /**
+   * Makes the error.
+   *
+   * @param artifactId The artifact's id.
+   * @param digests The recorded and the read digest.
+   */
+  constructor(
+    artifactId: string,
+    digests: { expected: ArtifactDigest; actual: ArtifactDigest },
+  ) {
+    const { expected, actual } = digests;
+    super(
+      `Artifact "${artifactId}" is corrupted: expected ${expected.size} bytes with SHA-256 ` +
+        `${expected.sha256}, the store returned ${actual.size} bytes with SHA-256 ` +
+        `${actual.sha256}; restore the blob from a backup or upload the artifact again`,
+    );
+    this.name = "ArtifactCorruptedError";
+    this.artifactId = artifactId;
+    this.expected = expected;
+    this.actual = actual;
   }
 }

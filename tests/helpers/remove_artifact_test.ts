@@ -58,9 +58,10 @@ Deno.test("removeArtifact() of a study artifact in a journal writes the study to
   const artifactStore = new InMemoryArtifactStore();
   const id = await upload(artifactStore, study, "s");
   await removeArtifact({ artifactStore, studyOrTrial: study, artifactId: id });
-  assert.deepEqual(await study.storage.getStudySystemAttrs(study.studyId), {
-    [`artifacts:${id}`]: "null",
-  });
+  // A journal cannot delete: the digest stays, named by no metadata, and is ignored.
+  const attrs = await study.storage.getStudySystemAttrs(study.studyId);
+  assert.deepEqual(Object.keys(attrs), [`artifact_digests:${id}`, `artifacts:${id}`]);
+  assert.equal(attrs[`artifacts:${id}`], "null");
   await assert.rejects(artifactStore.open(id), ArtifactNotFoundError);
 });
 

@@ -40,6 +40,7 @@ Deno.test("uploadArtifact() from a file writes the blob and Python's exact attri
     assert.equal(sha256(await Deno.readFile(join(dir, "store", artifactId))), sha256(bytes));
     const attrs = await storage.getTrialSystemAttrs(trial.trialId);
     assert.deepEqual(attrs, {
+      [`artifact_digests:${artifactId}`]: `{"sha256": "${sha256(bytes)}", "size": ${bytes.length}}`,
       [`artifacts:${artifactId}`]:
         `{"artifact_id": "${artifactId}", "filename": "log.txt.gz", "mimetype": "text/plain", "encoding": "gzip"}`,
     });
@@ -185,7 +186,7 @@ Deno.test("uploadArtifact() to a missing study or trial rejects and writes no bl
 Deno.test("uploadArtifact() removes the blob when the attribute cannot be written", async () => {
   await withTempDir(async (dir) => {
     class FailingStorage extends InMemoryStorage {
-      override setTrialSystemAttr(_t: number, _k: string, _v: JsonValue): Promise<void> {
+      override setTrialSystemAttrs(_t: number, _a: Record<string, JsonValue>): Promise<void> {
         return Promise.reject(new Error("database is locked"));
       }
     }
@@ -210,8 +211,8 @@ Deno.test("uploadArtifact() keeps the blob and succeeds when the attribute was w
     // As a connection lost while the database committed: the write happened, the caller saw
     // an error. Removing the blob now would leave metadata that names nothing.
     class LostAckStorage extends InMemoryStorage {
-      override async setTrialSystemAttr(t: number, k: string, v: JsonValue): Promise<void> {
-        await super.setTrialSystemAttr(t, k, v);
+      override async setTrialSystemAttrs(t: number, a: Record<string, JsonValue>): Promise<void> {
+        await super.setTrialSystemAttrs(t, a);
         throw new Error("connection reset during COMMIT");
       }
     }
@@ -233,7 +234,7 @@ Deno.test("uploadArtifact() keeps the blob when it cannot tell whether the attri
   await withTempDir(async (dir) => {
     let down = false;
     class DownStorage extends InMemoryStorage {
-      override setTrialSystemAttr(): Promise<void> {
+      override setTrialSystemAttrs(): Promise<void> {
         down = true;
         return Promise.reject(new Error("connection refused"));
       }

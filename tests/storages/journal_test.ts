@@ -59,6 +59,9 @@ Deno.test("JournalFileStorage reads Optuna 3.3's spaced journal", async () => {
   }
 });
 
+// printf x | sha256sum
+const SHA256_OF_X = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+
 Deno.test("JournalFileStorage appends Python's exact line for an artifact", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "j.log");
@@ -75,7 +78,15 @@ Deno.test("JournalFileStorage appends Python's exact line for an artifact", asyn
     });
     const after = await Deno.readTextFile(path);
     assert.ok(after.startsWith(before));
-    const line = after.slice(before.length);
+    // Two lines in one append: the digest (Python asserts one key per line), then the metadata.
+    const [digestLine, line] = after.slice(before.length).split(/(?<=\n)/);
+    assert.match(
+      digestLine,
+      new RegExp(
+        `^\\{"op_code":9,"worker_id":"[0-9a-f-]+-\\d+","trial_id":1,"system_attr":\\{"artifact_digests:${id}":` +
+          `"\\{\\\\"sha256\\\\": \\\\"${SHA256_OF_X}\\\\", \\\\"size\\\\": 1\\}"\\}\\}\\n$`,
+      ),
+    );
     assert.match(
       line,
       new RegExp(
