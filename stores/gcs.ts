@@ -64,7 +64,9 @@ export interface GCSArtifactStoreOptions {
  * An {@linkcode ArtifactStore} on a GCS bucket. Writes stream through one resumable upload
  * session (no whole-file buffer and no `chunkSize`, so memory stays flat); a write that fails or
  * is aborted never finalizes its object. Reads check the object first, so a missing one is
- * `ArtifactNotFoundError` before any byte, then stream that generation from the offset.
+ * `ArtifactNotFoundError` before any byte, then stream that generation from the offset. A full
+ * read is validated by the SDK (CRC32C; the stream errors on a mismatch, as real GCS sends the
+ * `x-goog-stored-content-encoding` header the SDK needs); a read from an offset is not.
  *
  * @example Usage
  * ```ts ignore
@@ -124,7 +126,9 @@ export class GCSArtifactStore implements ArtifactStore {
     if (offset === size) return ReadableStream.from<Uint8Array>([]);
     // Pinned to the generation just checked, so an overwrite meanwhile cannot mix two versions.
     const pinned = this.#bucket().file(file.name, generation ? { generation } : undefined);
-    const node = pinned.createReadStream({ start: offset, validation: false });
+    // A full read is validated by the SDK (CRC32C against the x-goog-hash header); a `start`,
+    // even 0, makes it a ranged read, which the SDK cannot check.
+    const node = pinned.createReadStream(offset > 0 ? { start: offset } : {});
     node.once("close", onAbort(options.signal, (reason) => node.destroy(reason as Error)));
     return Readable.toWeb(node) as ReadableStream<Uint8Array>;
   }

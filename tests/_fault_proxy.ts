@@ -1,6 +1,7 @@
 // A fault-injecting HTTP/1.1 proxy for the retry tests: it sits between an S3 client and a
 // real S3 server on 127.0.0.1 and, for a seeded random share of requests, answers 500 or 503
-// SlowDown, or drops the connection before the response, or in the middle of a response body.
+// SlowDown, or drops the connection before the response, or in the middle of a response body,
+// or flips one bit in the middle of a response body (a damaged transfer).
 
 /** Shares of requests (0 to 1) that get each fault; the rest pass through untouched. */
 export interface FaultPlan {
@@ -9,6 +10,12 @@ export interface FaultPlan {
   resetBeforeResponse: number;
   /** Applied to responses that have a body. */
   resetMidBody: number;
+  /** Applied to responses that have a body: one bit in its middle is flipped. */
+  corruptBody?: number;
+  /** Limits `corruptBody` to requests whose first line matches. */
+  corruptRequests?: RegExp;
+  /** Header lines (each ending in CRLF) added to every response, such as a real server's. */
+  addHeaders?: string;
   seed: number;
 }
 
@@ -19,6 +26,7 @@ export interface FaultCounts {
   status503: number;
   resetBeforeResponse: number;
   resetMidBody: number;
+  corruptBody: number;
 }
 
 const CRLF2 = new TextEncoder().encode("\r\n\r\n");
@@ -94,19 +102,25 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 
 /**
  * Forwards one body from `from` to `to` (`to` may be null to discard), by Content-Length or
- * chunked framing; with `cutAfter`, stops after that many bytes and returns false.
+ * chunked framing; with `cutAfter`, stops after that many bytes and returns false; with
+ * `flipAt`, flips the lowest bit of the byte at that offset of a Content-Length body.
  */
 async function forwardBody(
   from: MessageReader,
   to: Deno.Conn | null,
   head: string,
   cutAfter?: number,
+  flipAt?: number,
 ): Promise<boolean> {
   let sent = 0;
   const send = async (bytes: Uint8Array) => {
     if (cutAfter !== undefined && sent + bytes.length > cutAfter) {
       if (to) await writeAll(to, bytes.subarray(0, cutAfter - sent));
       return false;
+    }
+    if (flipAt !== undefined && flipAt >= sent && flipAt < sent + bytes.length) {
+      bytes = bytes.slice();
+      bytes[flipAt - sent] ^= 1;
     }
     sent += bytes.length;
     if (to) await writeAll(to, bytes);
@@ -143,6 +157,7 @@ export class FaultProxy {
     status503: 0,
     resetBeforeResponse: 0,
     resetMidBody: 0,
+    corruptBody: 0,
   };
   readonly endpoint: string;
   /** Turns faults on and off (for example to set up data through the proxy). */
@@ -267,13 +282,19 @@ export class FaultProxy {
         const bodyless = method === "HEAD" || /^HTTP\/1\.1 (204|304)/.test(response);
         const length = Number(header(response, "content-length") ?? -1);
         const cut = !bodyless && length > 1 && this.#random() < p.resetMidBody;
-        await writeAll(client, new TextEncoder().encode(response));
+        const flip = !bodyless && length > 0 && this.enabled &&
+          (p.corruptRequests?.test(head.slice(0, head.indexOf("\r\n"))) ?? true) &&
+          this.#random() < (p.corruptBody ?? 0);
+        if (flip) this.counts.corruptBody++;
+        const added = p.addHeaders ? response.slice(0, -2) + p.addHeaders + "\r\n" : response;
+        await writeAll(client, new TextEncoder().encode(added));
         if (!bodyless) {
           const whole = await forwardBody(
             fromUpstream!,
             client,
             response,
             cut ? Math.floor(length / 2) : undefined,
+            flip ? Math.floor(length / 2) : undefined,
           );
           if (!whole) {
             this.counts.resetMidBody++;

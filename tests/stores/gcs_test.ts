@@ -4,6 +4,7 @@ import { GCSArtifactStore } from "../../stores/gcs.ts";
 import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts";
 import { gcsClient, startGcsEmulator } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
+import { FaultProxy } from "../_fault_proxy.ts";
 
 // Started when the module loads, outside any test (see tests/stores/s3_test.ts).
 const emulator = await startGcsEmulator();
@@ -58,5 +59,45 @@ Deno.test({
     await store.write(id, () => chunked(pseudoRandomBytes(3 * 1024 * 1024, 2)));
     const hash = await sha256Stream(reading);
     assert.equal(hash, sha256(first));
+  },
+});
+
+Deno.test({
+  name:
+    "GCSArtifactStore validates a full read (the SDK's CRC32C) and leaves a ranged read unchecked",
+  ...testOptions,
+  async fn() {
+    const id = crypto.randomUUID();
+    const bytes = pseudoRandomBytes(300_000, 9);
+    await new GCSArtifactStore(emulator.bucket, { client: gcsClient(emulator) }).write(
+      id,
+      () => chunked(bytes),
+    );
+    // Every download's body has one bit flipped in its middle on its way back.
+    const proxy = FaultProxy.start(Number(new URL(emulator.endpoint).port), {
+      status500: 0,
+      status503: 0,
+      resetBeforeResponse: 0,
+      resetMidBody: 0,
+      corruptBody: 1,
+      corruptRequests: /alt=media/,
+      // Real GCS sends it and the SDK validates only with it; the emulator leaves it out.
+      addHeaders: "x-goog-stored-content-encoding: identity\r\n",
+      seed: 7,
+    });
+    try {
+      const store = new GCSArtifactStore(emulator.bucket, {
+        client: gcsClient({ ...emulator, endpoint: proxy.endpoint }),
+      });
+      const full = await store.open(id);
+      const ranged = await store.open(id, { offset: 1000 });
+      await assert.rejects(sha256Stream(full), /did not match the data from the server/);
+      const damaged = new Uint8Array(await new Response(ranged).arrayBuffer());
+      assert.equal(damaged.length, bytes.length - 1000);
+      assert.notEqual(sha256(damaged), sha256(bytes.subarray(1000)));
+      assert.equal(proxy.counts.corruptBody, 2);
+    } finally {
+      await proxy.close();
+    }
   },
 });
