@@ -56,5 +56,6 @@ export * from "./helpers/upload_artifact.ts";
 export * from "./helpers/download_artifact.ts";
 export * from "./helpers/get_all_artifact_meta.ts";
 export * from "./helpers/remove_artifact.ts";
+export * from "./helpers/verify_artifacts.ts";
 export * from "./helpers/guess_mimetype.ts";
 export * from "./helpers/safe_filename.ts";

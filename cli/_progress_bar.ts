@@ -21,15 +21,21 @@ export function formatBytes(bytes: number): string {
 /** Draws a progress bar on a writer (a terminal); `done()` clears the line. */
 export class ProgressBar {
   #label: string;
+  #format: (amount: number) => string;
   #out: { writeSync(bytes: Uint8Array): number };
   #start = performance.now();
   #lastDraw = 0;
   #drawn = false;
   #encoder = new TextEncoder();
 
-  constructor(label: string, out: { writeSync(bytes: Uint8Array): number }) {
+  constructor(
+    label: string,
+    out: { writeSync(bytes: Uint8Array): number },
+    format: (amount: number) => string = formatBytes,
+  ) {
     this.#label = label;
     this.#out = out;
+    this.#format = format;
   }
 
   /** Records progress; draws when due. */
@@ -50,11 +56,11 @@ export class ProgressBar {
       const filled = Math.round(share * WIDTH);
       parts.push(`[${"#".repeat(filled)}${"-".repeat(WIDTH - filled)}]`);
       parts.push(`${(share * 100).toFixed(0).padStart(3)}%`);
-      parts.push(`${formatBytes(loaded)}/${formatBytes(total)}`);
+      parts.push(`${this.#format(loaded)}/${this.#format(total)}`);
     } else {
-      parts.push(formatBytes(loaded));
+      parts.push(this.#format(loaded));
     }
-    parts.push(`${formatBytes(rate)}/s`);
+    parts.push(`${this.#format(rate)}/s`);
     if (total !== undefined && rate > 0 && loaded < total) {
       parts.push(`ETA ${Math.ceil((total - loaded) / rate)}s`);
     }

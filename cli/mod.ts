@@ -21,6 +21,7 @@ import { downloadArtifact } from "../helpers/download_artifact.ts";
 import type { ArtifactMeta } from "../helpers/types.ts";
 import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
+import { verifyArtifacts, type VerifyReport } from "../helpers/verify_artifacts.ts";
 import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
@@ -38,11 +39,17 @@ export const USAGE: string = `Usage: optuna-artifacts <command> [options]
 
 Commands:
   ls [--trial N | --all-trials] [--json]   list the artifacts of the study, a trial, or all
-  get ID [-o FILE | -o -]                   download one artifact (default: its file name here)
+  get ID [-o FILE | -o -]                   download one artifact (default: its file name here),
+                                            checked against its digest (not with -o -)
   get --trial N --all -o DIR                download every artifact of a trial into DIR
   put FILE... [--trial N] [--mimetype T] [--encoding E] [--json]
                                             upload files to the study or to a running trial
   rm ID [--trial N]                         remove an artifact (blob and metadata)
+  verify [--trial N | --all-trials] [--fix-orphans [--older-than DURATION]] [--json]
+                                            check that every blob exists and matches the
+                                            digest recorded at upload, and find blobs that no
+                                            metadata names (orphans); --fix-orphans removes
+                                            those older than DURATION (default 1h)
   sweep [DIR...] [--older-than DURATION]    remove temporary files that killed writes left in
                                             the store's folder and in download folders DIR
                                             (default 1h; a write in progress is never touched)
@@ -56,7 +63,7 @@ Options:
   -q, --quiet     no progress bar
   -h, --help      this help
 
-Exit codes: 0 success, 1 failure, 2 usage error.`;
+Exit codes: 0 success, 1 failure (verify: anything wrong), 2 usage error.`;
 
 const OPTIONS = {
   storage: { type: "string" },
@@ -71,6 +78,7 @@ const OPTIONS = {
   encoding: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   "older-than": { type: "string" },
+  "fix-orphans": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -115,10 +123,10 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!command) return usageError("Give a command: ls, get, put, rm or sweep");
+  if (!command) return usageError("Give a command: ls, get, put, rm, verify or sweep");
   const run = COMMANDS[command];
   if (!run && command !== "sweep") {
-    return usageError(`Unknown command "${command}": use ls, get, put, rm or sweep`);
+    return usageError(`Unknown command "${command}": use ls, get, put, rm, verify or sweep`);
   }
   const storageSpec = values.storage ?? Deno.env.get("OPTUNA_STORAGE");
   const storeSpec = values.store ?? Deno.env.get("OPTUNA_ARTIFACT_STORE");
@@ -137,8 +145,7 @@ export async function main(args: string[]): Promise<number> {
     opened = await openStorage(storageSpec!);
     const store = await openArtifactStore(storeSpec);
     const studyId = await findStudy(opened.storage, values.study);
-    await run!({ values, ids, storage: opened.storage, store, studyId });
-    return 0;
+    return await run!({ values, ids, storage: opened.storage, store, studyId }) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) return usageError(error.message);
     console.error(`optuna-artifacts: ${(error as Error).message ?? error}`);
@@ -250,7 +257,7 @@ function printTable(rows: Row[]) {
   for (const line of formatTable(table)) console.log(line);
 }
 
-const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
+const COMMANDS: Record<string, (context: Context) => Promise<number | void>> = {
   async ls(context) {
     const { values } = context;
     const number = trialNumber(values);
@@ -274,7 +281,8 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
       if (number === undefined || !values.output || ids.length > 0) {
         throw new UsageError("get --all needs --trial N and -o DIR, and no artifact id");
       }
-      const rows = await rowsOf(context, [await trialOf(context, number)], false);
+      const trial = await trialOf(context, number);
+      const rows = await rowsOf(context, [trial], false);
       // Every recorded name is checked before anything is written.
       const used = new Set<string>();
       const targets = rows.map((row) => {
@@ -286,13 +294,14 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
       });
       await Deno.mkdir(values.output, { recursive: true });
       for (const { row, path } of targets) {
-        await download(context, row.artifact_id, path, row.filename);
+        const target = { trialId: trial.trialId, storage: context.storage };
+        await download(context, target, row.artifact_id, path, row.filename);
         console.log(path);
       }
       return;
     }
     if (ids.length !== 1) throw new UsageError("get takes one artifact id (or --trial N --all)");
-    const { row } = await locate(context, ids[0]);
+    const { row, target } = await locate(context, ids[0]);
     if (values.output === "-") {
       await (await store.open(row.artifact_id)).pipeTo(Deno.stdout.writable, {
         preventClose: true,
@@ -300,7 +309,7 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
       return;
     }
     const filePath = values.output ?? safeFilename(row.filename);
-    await download(context, row.artifact_id, filePath, row.filename);
+    await download(context, target, row.artifact_id, filePath, row.filename);
   },
 
   async put(context) {
@@ -332,6 +341,40 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
     if (values.json) console.log(JSON.stringify(uploaded, null, 2));
   },
 
+  async verify(context) {
+    const { values, storage, store, studyId } = context;
+    const number = trialNumber(values);
+    if (number !== undefined && values["all-trials"]) {
+      throw new UsageError("Give either --trial N or --all-trials, not both");
+    }
+    if (values["older-than"] !== undefined && !values["fix-orphans"]) {
+      throw new UsageError("--older-than goes with --fix-orphans");
+    }
+    const studyOrTrial: StudyOrTrial = number === undefined
+      ? { studyId, storage }
+      : { trialId: (await trialOf(context, number)).trialId, storage };
+    const bar = values.quiet || !Deno.stderr.isTerminal()
+      ? undefined
+      : new ProgressBar("verify", Deno.stderr, (n) => String(Math.round(n)));
+    let report: VerifyReport;
+    try {
+      report = await verifyArtifacts({
+        artifactStore: store,
+        studyOrTrial,
+        includeTrials: values["all-trials"] ?? false,
+        removeOrphansOlderThan: values["fix-orphans"]
+          ? parseDuration(values["older-than"] ?? "1h")
+          : undefined,
+        onProgress: bar && (({ checked, total }) => bar.update({ loaded: checked, total })),
+      });
+    } finally {
+      bar?.done();
+    }
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else printVerifyReport(report);
+    return report.ok ? 0 : 1;
+  },
+
   async rm(context) {
     const { ids, store } = context;
     if (ids.length !== 1) throw new UsageError("rm takes one artifact id");
@@ -339,6 +382,47 @@ const COMMANDS: Record<string, (context: Context) => Promise<void>> = {
     await removeArtifact({ artifactStore: store, studyOrTrial: target, artifactId: ids[0] });
   },
 };
+
+function printVerifyReport(report: VerifyReport) {
+  const problems = report.artifacts.filter((a) =>
+    a.status === "missing" || a.status === "corrupted"
+  );
+  if (problems.length > 0) {
+    const table = [["ID", "FILENAME", "TRIAL", "STATUS", "DETAIL"]].concat(
+      problems.map((a) => [
+        a.artifactId,
+        a.filename,
+        a.trialNumber === null ? "study" : String(a.trialNumber),
+        a.status,
+        verifyDetail(a),
+      ]),
+    );
+    for (const line of formatTable(table)) console.log(line);
+  }
+  for (const orphan of report.orphans) {
+    const state = orphan.removed ? "removed" : "left in the store";
+    console.log(
+      `orphan ${orphan.artifactId} (${formatBytes(orphan.size)}, written ` +
+        `${orphan.lastModified.toISOString()}): no metadata names it; ${state}`,
+    );
+  }
+  const count = (status: string) => report.artifacts.filter((a) => a.status === status).length;
+  const orphans = report.orphansChecked
+    ? `${report.orphans.length} orphans (${report.orphans.filter((o) => o.removed).length} removed)`
+    : "orphans not checked (the store cannot list)";
+  console.log(
+    `${report.artifacts.length} artifacts: ${count("ok")} ok, ${count("no-digest")} without ` +
+      `a digest, ${count("missing")} missing, ${count("corrupted")} corrupted; ${orphans}`,
+  );
+}
+
+function verifyDetail(check: VerifyReport["artifacts"][number]): string {
+  const { expected, actual } = check;
+  if (check.status === "missing") return "the metadata names a blob that does not exist";
+  if (!expected || !actual) return "-";
+  if (actual.size !== expected.size) return `size ${actual.size}, expected ${expected.size}`;
+  return `sha256 ${"sha256" in actual ? actual.sha256 : "?"}, expected ${expected.sha256}`;
+}
 
 /** Removes stale temporary files from the store's folder and from the folders given. */
 async function sweep(values: Values, dirs: string[], store: ArtifactStore): Promise<void> {
@@ -366,11 +450,18 @@ function parseDuration(text: string): number {
   return Number(match[1]) * unit;
 }
 
-async function download(context: Context, artifactId: string, filePath: string, label: string) {
+async function download(
+  context: Context,
+  target: StudyOrTrial,
+  artifactId: string,
+  filePath: string,
+  label: string,
+) {
   const bar = progress(context.values, label);
   try {
     await downloadArtifact({
       artifactStore: context.store,
+      studyOrTrial: target, // so the digest recorded at upload is checked
       artifactId,
       filePath,
       onProgress: bar.onProgress,

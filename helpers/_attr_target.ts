@@ -9,6 +9,8 @@ export interface AttrTarget {
   storage: StudyStorage;
   /** The trial's id; undefined for a study. */
   trialId?: number;
+  /** The study's id; undefined for a trial. */
+  studyId?: number;
   /** "study 3" or "trial 5", for messages. */
   description: string;
   getSystemAttrs(): Promise<Record<string, JsonValue>>;
@@ -57,6 +59,7 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
   const studyId = studyOrTrial.studyId;
   return {
     storage: s,
+    studyId,
     description: `study ${studyId}`,
     getSystemAttrs: () => s.getStudySystemAttrs(studyId),
     setSystemAttr: (key, value) => s.setStudySystemAttr(studyId, key, value),

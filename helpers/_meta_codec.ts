@@ -9,6 +9,9 @@ import type { ArtifactMeta } from "./types.ts";
 /** The prefix of the system attribute keys that hold artifact metadata, as in Optuna. */
 export const ARTIFACTS_ATTR_PREFIX = "artifacts:";
 
+/** The study attribute prefix under which optuna-dashboard once kept trial artifacts. */
+export const DASHBOARD_ARTIFACTS_ATTR_PREFIX = "dashboard:artifacts:";
+
 /** The MIME type of an artifact whose type is neither given nor guessed, as in Optuna. */
 export const DEFAULT_MIME_TYPE = "application/octet-stream";
 

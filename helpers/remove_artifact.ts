@@ -16,15 +16,17 @@
  * @module
  */
 import { ArtifactNotFoundError } from "../stores/errors.ts";
-import { ARTIFACTS_ATTR_PREFIX, parseArtifactMeta } from "./_meta_codec.ts";
+import {
+  ARTIFACTS_ATTR_PREFIX,
+  DASHBOARD_ARTIFACTS_ATTR_PREFIX,
+  parseArtifactMeta,
+} from "./_meta_codec.ts";
 import { DIGESTS_ATTR_PREFIX } from "./_digest.ts";
 import { resolveTarget } from "./_attr_target.ts";
 import type { StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
 
-/** The study attribute prefix under which optuna-dashboard once kept trial artifacts. */
-const DASHBOARD_ARTIFACTS_ATTR_PREFIX = "dashboard:artifacts:";
 // json.dumps(None): the tombstone value optuna-dashboard writes.
 const TOMBSTONE = "null";
 

@@ -25,6 +25,8 @@ import { ResumingStream } from "./_resuming_stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  ListedArtifact,
+  ListOptions,
   OpenOptions,
   RemoveOptions,
   StatOptions,
@@ -159,6 +161,9 @@ export class Backoff implements ArtifactStore {
    */
   readonly openFile?: (artifactId: string, options?: StatOptions) => Promise<Deno.FsFile>;
 
+  /** The wrapped store's `list`, passed through (present only when the store has it). */
+  readonly list?: (options?: ListOptions) => AsyncIterable<ListedArtifact>;
+
   /**
    * Wraps a store.
    *
@@ -169,7 +174,7 @@ export class Backoff implements ArtifactStore {
     this.#store = store;
     // The optional fast paths exist here exactly when the wrapped store has them, so the
     // helpers that look for them see the same store with retries.
-    const { stat, writeFile, openFile } = store;
+    const { stat, writeFile, openFile, list } = store;
     if (stat) {
       this.stat = (artifactId, o = {}) =>
         this.#once(
@@ -197,6 +202,8 @@ export class Backoff implements ArtifactStore {
           (signal) => openFile.call(store, artifactId, { signal }),
         );
     }
+    // A listing is passed through: a page cannot be retried from outside the store.
+    if (list) this.list = (o) => list.call(store, o);
     this.#maxRetries = options.maxRetries ?? 10;
     this.#multiplier = options.multiplier ?? 2;
     this.#minDelay = options.minDelay ?? 0.1;

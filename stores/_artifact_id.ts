@@ -36,6 +36,16 @@ export function validateArtifactId(artifactId: string): void {
   }
 }
 
+/** Whether `name` is a valid artifact id (a listed file or key that can be an artifact). */
+export function isArtifactId(name: string): boolean {
+  try {
+    validateArtifactId(name);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Throws a `RangeError` unless `offset` is a non-negative safe integer; returns it (0 if unset). */
 export function validateOffset(offset: number | undefined): number {
   if (offset === undefined) return 0;

@@ -1,7 +1,7 @@
 // What the S3 and GCS stores share: a bucket and a key prefix, the id check, the not-found
 // error, and the clean-up of a write that an abort reached only after the object existed.
 import { ArtifactNotFoundError } from "./errors.ts";
-import { validateArtifactId } from "./_artifact_id.ts";
+import { isArtifactId, validateArtifactId } from "./_artifact_id.ts";
 
 /** A bucket with an optional key prefix, named as `s3://bucket/prefix` or `gs://...`. */
 export class BucketKeys {
@@ -19,6 +19,13 @@ export class BucketKeys {
   key(artifactId: string): string {
     validateArtifactId(artifactId);
     return this.keyPrefix + artifactId;
+  }
+
+  /** The artifact id of a listed object key, or `undefined` for a key that holds none. */
+  artifactIdOf(key: string): string | undefined {
+    if (!key.startsWith(this.keyPrefix)) return undefined;
+    const id = key.slice(this.keyPrefix.length);
+    return isArtifactId(id) ? id : undefined;
   }
 
   /** The error for an object that does not exist. */

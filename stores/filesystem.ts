@@ -18,7 +18,12 @@
  */
 import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
-import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import {
+  checkOffsetWithin,
+  isArtifactId,
+  validateArtifactId,
+  validateOffset,
+} from "./_artifact_id.ts";
 import { readableFromFile } from "../_common/file_stream.ts";
 import {
   type AtomicWriteOptions,
@@ -33,6 +38,8 @@ export type { RemovedTempFiles };
 import type {
   ArtifactStat,
   ArtifactStore,
+  ListedArtifact,
+  ListOptions,
   OpenOptions,
   RemoveOptions,
   StatOptions,
@@ -246,6 +253,29 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const { info } = await this.#check(artifactId);
     if (info?.isFile) return { size: info.size };
     throw this.#notFound(artifactId);
+  }
+
+  /**
+   * Lists the artifact files in the folder: names that are valid artifact ids, never a
+   * temporary file of a write in progress; a link that leads outside the folder is skipped.
+   *
+   * @param options A signal.
+   * @returns Each artifact's id, size and modification time.
+   */
+  async *list(options: ListOptions = {}): AsyncIterable<ListedArtifact> {
+    for await (const entry of Deno.readDir(this.#basePath)) {
+      options.signal?.throwIfAborted();
+      if (entry.isDirectory || !isArtifactId(entry.name)) continue;
+      let info: Deno.FileInfo | undefined;
+      try {
+        info = (await this.#check(entry.name)).info;
+      } catch (error) {
+        if (error instanceof ArtifactPathEscapeError) continue;
+        throw error;
+      }
+      if (!info?.isFile) continue; // removed meanwhile, or not a regular file
+      yield { artifactId: entry.name, size: info.size, lastModified: info.mtime ?? new Date(0) };
+    }
   }
 
   /**

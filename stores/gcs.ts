@@ -16,7 +16,7 @@
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
-import { type File, Storage } from "npm:@google-cloud/storage@^8.4.0";
+import { type File, type GetFilesOptions, Storage } from "npm:@google-cloud/storage@^8.4.0";
 import { checkOffsetWithin, validateOffset } from "./_artifact_id.ts";
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { onAbort } from "../_common/abort.ts";
@@ -24,6 +24,8 @@ import { resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  ListedArtifact,
+  ListOptions,
   OpenOptions,
   RemoveOptions,
   StatOptions,
@@ -216,6 +218,36 @@ export class GCSArtifactStore implements ArtifactStore {
     const file = this.#file(artifactId);
     options.signal?.throwIfAborted();
     await file.delete({ ignoreNotFound: true });
+  }
+
+  /**
+   * Lists the objects under the key prefix whose names are artifact ids, a page at a time.
+   *
+   * @param options A signal.
+   * @returns Each artifact's id, size and last update time.
+   */
+  async *list(options: ListOptions = {}): AsyncIterable<ListedArtifact> {
+    let query: GetFilesOptions | null = {
+      prefix: this.#keys.keyPrefix || undefined,
+      autoPaginate: false,
+      maxResults: 1000,
+    };
+    while (query) {
+      options.signal?.throwIfAborted();
+      const page: [File[], unknown, unknown] = await this.#bucket().getFiles(query);
+      const [files, next] = page;
+      for (const file of files) {
+        const artifactId = this.#keys.artifactIdOf(file.name);
+        if (artifactId === undefined) continue;
+        const { size, updated } = file.metadata;
+        yield {
+          artifactId,
+          size: Number(size ?? 0),
+          lastModified: updated ? new Date(updated) : new Date(0),
+        };
+      }
+      query = (next as GetFilesOptions | null) ?? null;
+    }
   }
 
   #bucket() {

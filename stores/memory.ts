@@ -20,6 +20,8 @@ import { abortableStream, pumpStream, resolveSource } from "../_common/stream.ts
 import type {
   ArtifactStat,
   ArtifactStore,
+  ListedArtifact,
+  ListOptions,
   OpenOptions,
   RemoveOptions,
   StatOptions,
@@ -42,7 +44,7 @@ const READ_CHUNK_SIZE = 64 * 1024;
  * ```
  */
 export class InMemoryArtifactStore implements ArtifactStore {
-  #artifacts = new Map<string, Uint8Array>();
+  #artifacts = new Map<string, { data: Uint8Array; lastModified: Date }>();
 
   /**
    * Opens an artifact for reading.
@@ -87,7 +89,7 @@ export class InMemoryArtifactStore implements ArtifactStore {
       data.set(chunk, position);
       position += chunk.length;
     }
-    this.#artifacts.set(artifactId, data);
+    this.#artifacts.set(artifactId, { data, lastModified: new Date() });
   }
 
   /**
@@ -116,12 +118,25 @@ export class InMemoryArtifactStore implements ArtifactStore {
     });
   }
 
+  /**
+   * Lists the artifacts held.
+   *
+   * @param options A signal.
+   * @returns Each artifact's id, size and time of writing.
+   */
+  async *list(options: ListOptions = {}): AsyncIterable<ListedArtifact> {
+    for (const [artifactId, { data, lastModified }] of [...this.#artifacts]) {
+      options.signal?.throwIfAborted();
+      yield { artifactId, size: data.length, lastModified };
+    }
+  }
+
   #get(artifactId: string, signal: AbortSignal | undefined): Uint8Array {
     validateArtifactId(artifactId);
     signal?.throwIfAborted();
-    const data = this.#artifacts.get(artifactId);
-    if (data === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
-    return data;
+    const entry = this.#artifacts.get(artifactId);
+    if (entry === undefined) throw new ArtifactNotFoundError(artifactId, { location: "memory" });
+    return entry.data;
   }
 }
 

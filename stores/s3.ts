@@ -26,6 +26,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from "npm:@aws-sdk/client-s3@^3.1175.0";
@@ -37,6 +38,8 @@ import { abortableStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  ListedArtifact,
+  ListOptions,
   OpenOptions,
   RemoveOptions,
   StatOptions,
@@ -360,6 +363,37 @@ export class S3ArtifactStore implements ArtifactStore {
     } catch (error) {
       throw this.#notFound(error, artifactId);
     }
+  }
+
+  /**
+   * Lists the objects under the key prefix whose names are artifact ids, a page of up to 1,000
+   * at a time (`ListObjectsV2`). A multipart upload in progress is not an object yet.
+   *
+   * @param options A signal.
+   * @returns Each artifact's id, size and last-modified time.
+   */
+  async *list(options: ListOptions = {}): AsyncIterable<ListedArtifact> {
+    let ContinuationToken: string | undefined;
+    do {
+      const page = await this.#client.send(
+        new ListObjectsV2Command({
+          Bucket: this.#keys.bucket,
+          Prefix: this.#keys.keyPrefix || undefined,
+          ContinuationToken,
+        }),
+        { abortSignal: options.signal },
+      );
+      for (const object of page.Contents ?? []) {
+        const artifactId = this.#keys.artifactIdOf(object.Key ?? "");
+        if (artifactId === undefined) continue;
+        yield {
+          artifactId,
+          size: object.Size ?? 0,
+          lastModified: object.LastModified ?? new Date(0),
+        };
+      }
+      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (ContinuationToken);
   }
 
   /**

@@ -56,6 +56,22 @@ export interface StatOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@linkcode ArtifactStore.list}. */
+export interface ListOptions {
+  /** Stops the listing. */
+  signal?: AbortSignal;
+}
+
+/** An artifact that {@linkcode ArtifactStore.list} found. */
+export interface ListedArtifact {
+  /** The artifact's id. */
+  artifactId: string;
+  /** Its size in bytes. */
+  size: number;
+  /** When it was last written. */
+  lastModified: Date;
+}
+
 /** Options of {@linkcode ArtifactStore.writeFile}. */
 export interface WriteFileOptions {
   /**
@@ -127,6 +143,16 @@ export interface ArtifactStore {
    * @returns The open file.
    */
   openFile?(artifactId: string, options?: StatOptions): Promise<Deno.FsFile>;
+  /**
+   * Lists every artifact the store holds (optional, beyond Optuna's protocol): `verifyArtifacts`
+   * uses it to find blobs that no metadata names. Only names that are valid artifact ids are
+   * listed, never a write in progress where the store can tell (temporary files, multipart
+   * uploads).
+   *
+   * @param options A signal.
+   * @returns The artifacts, in no set order.
+   */
+  list?(options?: ListOptions): AsyncIterable<ListedArtifact>;
 }
 
 /** What {@linkcode ArtifactStore.stat} tells of an artifact. */
