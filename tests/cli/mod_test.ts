@@ -308,3 +308,56 @@ Deno.test("cli sweep removes what a killed write left, in the store and in downl
     }
   });
 });
+
+Deno.test("cli verify: exit 0 when clean; names a damaged blob and an orphan with exit 1; --fix-orphans removes old orphans; get refuses damaged bytes", async () => {
+  await withTempDir(async (dir) => {
+    const journal = join(dir, "journal.log");
+    await Deno.copyFile(join(V5, "interop.journal.log"), journal);
+    const store = join(dir, "store");
+    await Deno.mkdir(store);
+    // Python's artifacts (no digest) are copied in as they are.
+    for await (const entry of Deno.readDir(join(V5, "journal-artifacts"))) {
+      await Deno.copyFile(join(V5, "journal-artifacts", entry.name), join(store, entry.name));
+    }
+    const target = ["--storage", journal, "--store", store];
+    await Deno.writeTextFile(join(dir, "a.csv"), "x\n1\n");
+    const put = await cli(["put", join(dir, "a.csv"), "--trial", "1", "--json", ...target]);
+    assert.equal(put.code, 0, put.stderr);
+    const [{ artifact_id: id }] = JSON.parse(put.stdout);
+
+    const clean = await cli(["verify", "--all-trials", "--json", ...target]);
+    assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+    const report = JSON.parse(clean.stdout);
+    assert.equal(report.ok, true);
+    const statuses = new Map(
+      report.artifacts.map((a: { artifactId: string; status: string }) => [a.artifactId, a.status]),
+    );
+    assert.equal(statuses.get(id), "ok");
+    assert.equal([...statuses.values()].filter((s) => s === "no-digest").length, statuses.size - 1);
+
+    await Deno.writeTextFile(join(store, id), "x\n2\n"); // same size, other bytes
+    const orphan = "0d5c9b2e-3f7a-4c1e-9b8d-2a6f4e1c7b90";
+    await Deno.writeTextFile(join(store, orphan), "left by a crash");
+    const bad = await cli(["verify", "--all-trials", ...target]);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stdout,
+      new RegExp(`${id}\\s+a\\.csv\\s+1\\s+corrupted\\s+sha256 [0-9a-f]{64}`),
+    );
+    assert.match(bad.stdout, new RegExp(`orphan ${orphan} .*left in the store`));
+    assert.match(bad.stdout, /1 corrupted; 1 orphans \(0 removed\)/);
+
+    const got = await cli(["get", id, "-o", join(dir, "out.csv"), ...target]);
+    assert.equal(got.code, 1);
+    assert.match(got.stderr, new RegExp(`Artifact "${id}" is corrupted`));
+    await assert.rejects(Deno.lstat(join(dir, "out.csv")), Deno.errors.NotFound);
+
+    const young = await cli(["verify", "--fix-orphans", "--older-than", "1h", "--json", ...target]);
+    assert.equal(JSON.parse(young.stdout).orphans[0].removed, false);
+    await Deno.stat(join(store, orphan));
+    const fixed = await cli(["verify", "--fix-orphans", "--older-than", "0s", "--json", ...target]);
+    assert.equal(JSON.parse(fixed.stdout).orphans[0].removed, true);
+    await assert.rejects(Deno.stat(join(store, orphan)), Deno.errors.NotFound);
+    assert.equal((await cli(["verify", "--older-than", "1h", ...target])).code, 2);
+  });
+});

@@ -105,6 +105,33 @@ def main():
         if store is not None:
             for meta in out["study"] + [m for ms in out["trials"].values() for m in ms]:
                 out["sha256"][meta["artifact_id"]] = sha256_of_download(store, meta["artifact_id"])
+        # The raw attributes as Python reads them: the metadata values Python would write
+        # itself, and the digests Deno records beside them (which get_all_artifact_meta skips).
+        attrs = dict(storage.get_study_system_attrs(study._study_id))
+        for trial in study.get_trials(deepcopy=False):
+            attrs.update(storage.get_trial_system_attrs(trial._trial_id))
+        out["meta_as_python_writes"] = {
+            k: v == json.dumps(json.loads(v)) for k, v in attrs.items()
+            if k.startswith("artifacts:") and v != "null"
+        }
+        # optuna-dashboard's listing rule (optuna_dashboard/artifact/_backend.py,
+        # list_study_artifacts and list_trial_artifacts at df2a5df): JSON values of the keys
+        # that start with "artifacts:" (and, for a trial, the study's
+        # "dashboard:artifacts:<trial_id>:" keys), tombstones dropped.
+        def dashboard_rule(*pairs):
+            found = [json.loads(v) for attrs_, prefix in pairs for k, v in attrs_.items()
+                     if k.startswith(prefix)]
+            return [m for m in found if m is not None]
+        study_attrs = storage.get_study_system_attrs(study._study_id)
+        out["dashboard"] = {"study": dashboard_rule((study_attrs, "artifacts:")), "trials": {}}
+        for trial in study.get_trials(deepcopy=False):
+            out["dashboard"]["trials"][str(trial.number)] = dashboard_rule(
+                (study_attrs, f"dashboard:artifacts:{trial._trial_id}:"),
+                (storage.get_trial_system_attrs(trial._trial_id), "artifacts:"))
+        out["digests"] = {
+            k[len("artifact_digests:"):]: json.loads(v) for k, v in attrs.items()
+            if k.startswith("artifact_digests:")
+        }
         print(json.dumps(out))
 
 

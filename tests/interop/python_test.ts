@@ -14,6 +14,7 @@ import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { loadStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
+import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
 import { optunaPython, service } from "../_env.ts";
 import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { snake } from "../storages/_fixtures.ts";
@@ -185,6 +186,39 @@ for (const kind of kinds) {
               assert.equal(sha256(await Deno.readFile(target)), listed.sha256[id], where);
             }
             assert.equal(Object.keys(listed.sha256).length, 5);
+            // optuna-dashboard's listing rule finds exactly what Python Optuna lists.
+            assert.deepEqual(inOrder(listed.dashboard.study), inOrder(listed.study));
+            for (const [number, metas] of Object.entries(listed.trials)) {
+              assert.deepEqual(
+                inOrder(listed.dashboard.trials[number]),
+                inOrder(metas as typeof listed.study),
+              );
+            }
+            // Python sees Deno's digests as plain attributes beside the metadata, and the
+            // digests match the bytes Python downloads.
+            assert.deepEqual(Object.keys(listed.digests).toSorted(), denoIds.toSorted());
+            for (const id of denoIds) {
+              assert.equal(listed.digests[id].sha256, listed.sha256[id], id);
+            }
+            assert.deepEqual(
+              Object.values(listed.meta_as_python_writes),
+              Array(5).fill(true),
+              "every metadata value is byte for byte what Python's json.dumps writes",
+            );
+            // Deno's artifacts verify; Python's, uploaded without a digest, are unchecked.
+            const report = await verifyArtifacts({ artifactStore, studyOrTrial: study });
+            const statuses = Object.fromEntries(
+              report.artifacts.map((a) => [a.artifactId, a.status]),
+            );
+            assert.deepEqual(statuses, {
+              [studyArtifact]: "ok",
+              [trialArtifacts[0]]: "ok",
+              [trialArtifacts[1]]: "ok",
+              [created.uploaded.study]: "no-digest",
+              [created.uploaded.trial0]: "no-digest",
+            });
+            assert.equal(report.ok, true);
+            assert.deepEqual(report.orphans, []);
           }
         } finally {
           await close();

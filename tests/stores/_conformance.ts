@@ -1,6 +1,14 @@
 // The store conformance suite: every ArtifactStore must pass it, against its real backend.
 import assert from "node:assert/strict";
-import { ArtifactNotFoundError, InvalidArtifactIdError } from "../../stores/errors.ts";
+import {
+  ArtifactCorruptedError,
+  ArtifactNotFoundError,
+  InvalidArtifactIdError,
+} from "../../stores/errors.ts";
+import { downloadArtifact } from "../../helpers/download_artifact.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
+import { createStudy } from "../../study/study.ts";
 import type { ArtifactStore } from "../../stores/types.ts";
 import {
   chunked,
@@ -230,4 +238,74 @@ export function storeConformance(fixture: StoreFixture): void {
     );
     await assert.rejects(store.open("pre-aborted"), ArtifactNotFoundError);
   });
+
+  test("list() names every artifact with its size, and nothing removed", async (store) => {
+    assert.ok(store.list, "every store here can list");
+    const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    for (const [i, id] of ids.entries()) {
+      await store.write(id, () => chunked(pseudoRandomBytes(1000 * i + 1, i)));
+    }
+    await store.remove(ids[1]);
+    const before = Date.now() - 60_000;
+    const listed = await Array.fromAsync(store.list());
+    assert.deepEqual(
+      listed.map((a) => [a.artifactId, a.size]).sort(),
+      [[ids[0], 1], [ids[2], 2001]].sort(),
+    );
+    for (const a of listed) assert.ok(a.lastModified.getTime() > before, "a recent time");
+  });
+
+  // Damage behind the metadata's back: the blob rewritten with other bytes of the same size,
+  // then cut short. The digest recorded at upload must catch both, and leave no file.
+  for (const [damage, replace] of DAMAGES) {
+    test(`a blob ${damage} fails the download with ArtifactCorruptedError and verify names it`, async (store) => {
+      const study = await createStudy();
+      const bytes = pseudoRandomBytes(300_000, 3);
+      const artifactId = await uploadArtifact({
+        artifactStore: store,
+        studyOrTrial: study,
+        body: bytes,
+        filename: "weights.bin",
+      });
+      await store.write(artifactId, () => chunked(replace(bytes)));
+      const dir = await Deno.makeTempDir();
+      try {
+        const filePath = `${dir}/weights.bin`;
+        await assert.rejects(
+          downloadArtifact({ artifactStore: store, artifactId, filePath, studyOrTrial: study }),
+          (error) =>
+            error instanceof ArtifactCorruptedError && error.artifactId === artifactId &&
+            error.expected.sha256 === sha256(bytes) && error.expected.size === bytes.length &&
+            error.actual.size === replace(bytes).length,
+        );
+        assert.deepEqual([...Deno.readDirSync(dir)], [], "no file, no temporary file");
+        const report = await verifyArtifacts({ artifactStore: store, studyOrTrial: study });
+        assert.equal(report.ok, false);
+        assert.deepEqual(
+          report.artifacts.map((a) => [a.artifactId, a.status]),
+          [[artifactId, "corrupted"]],
+        );
+        // The check is what stopped it: without it the damaged bytes come through.
+        await downloadArtifact({
+          artifactStore: store,
+          artifactId,
+          filePath,
+          studyOrTrial: study,
+          checkDigest: false,
+        });
+        assert.equal(sha256(await Deno.readFile(filePath)), sha256(replace(bytes)));
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
 }
+
+const DAMAGES: Array<[string, (bytes: Uint8Array) => Uint8Array]> = [
+  ["rewritten with other bytes of the same size", (bytes) => {
+    const damaged = bytes.slice();
+    damaged[150_000] ^= 0x40;
+    return damaged;
+  }],
+  ["truncated", (bytes) => bytes.subarray(0, bytes.length - 1)],
+];

@@ -7,7 +7,10 @@ import { downloadArtifact } from "../../helpers/download_artifact.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { InMemoryStorage } from "../../storages/memory.ts";
+import { JournalFileStorage } from "../../storages/journal.ts";
+import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
 import {
+  ArtifactCorruptedError,
   ArtifactNotFoundError,
   ArtifactPathEscapeError,
   InvalidArtifactIdError,
@@ -20,6 +23,8 @@ import { isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";
 
 const STORE_MODULE = new URL("../../stores/filesystem.ts", import.meta.url).href;
 const DOWNLOAD_MODULE = new URL("../../helpers/download_artifact.ts", import.meta.url).href;
+const UPLOAD_MODULE = new URL("../../helpers/upload_artifact.ts", import.meta.url).href;
+const JOURNAL_MODULE = new URL("../../storages/journal.ts", import.meta.url).href;
 const hasTryLock = "tryLock" in Deno.FsFile.prototype;
 const strace = (() => {
   try {
@@ -372,5 +377,123 @@ Deno.test("FileSystemArtifactStore refuses an id with the temporary files' prefi
       return true;
     });
     assert.deepEqual(names(dir), []);
+  });
+});
+
+Deno.test("verifyArtifacts(): an upload killed with SIGKILL between the blob and the metadata leaves an orphan, found and (past the threshold) removed; a write in progress is never touched", async () => {
+  await withTempDir(async (dir) => {
+    const journal = join(dir, "journal.log");
+    const storeDir = join(dir, "store");
+    await Deno.mkdir(storeDir);
+    const storage = new JournalFileStorage(journal, { lock: "open" });
+    const study = await createStudy({ storage, studyName: "orphans" });
+    const kept = await uploadArtifact({
+      artifactStore: new FileSystemArtifactStore(storeDir),
+      studyOrTrial: study,
+      body: "recorded",
+      filename: "kept.txt",
+    });
+    // We hold the journal lock: the child writes and publishes its blob, then waits for the
+    // lock to record the metadata, and is killed there.
+    await Deno.writeTextFile(`${journal}.lock`, "held by the test");
+    const script = `
+      import { JournalFileStorage } from ${JSON.stringify(JOURNAL_MODULE)};
+      import { FileSystemArtifactStore } from ${JSON.stringify(STORE_MODULE)};
+      import { uploadArtifact } from ${JSON.stringify(UPLOAD_MODULE)};
+      const storage = new JournalFileStorage(${JSON.stringify(journal)}, {
+        lock: "open",
+        gracePeriod: null,
+        onWarning: () => {},
+      });
+      await uploadArtifact({
+        artifactStore: new FileSystemArtifactStore(${JSON.stringify(storeDir)}),
+        studyOrTrial: { studyId: 0, storage },
+        body: "never recorded",
+        filename: "lost.txt",
+      });
+    `;
+    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script] }).spawn();
+    let orphan: string | undefined;
+    for (let i = 0; i < 600 && orphan === undefined; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      orphan = names(storeDir).find((n) => n !== kept && !n.startsWith("."));
+    }
+    child.kill("SIGKILL");
+    await child.status;
+    await Deno.remove(`${journal}.lock`);
+    assert.ok(orphan, "the child published its blob");
+
+    const artifactStore = new FileSystemArtifactStore(storeDir);
+    // Another write in progress: its temporary file is not an artifact and is never touched.
+    let release!: () => void;
+    const stalled = artifactStore.write(
+      crypto.randomUUID(),
+      new ReadableStream({
+        async pull(controller) {
+          controller.enqueue(new Uint8Array(1024));
+          await new Promise<void>((r) => release = r);
+          controller.close();
+        },
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const temp = names(storeDir).find((n) => n.startsWith(".optuna-deno-"));
+    assert.ok(temp, "the write in progress has its temporary file");
+
+    const young = await verifyArtifacts({
+      artifactStore,
+      studyOrTrial: study,
+      removeOrphansOlderThan: 3600,
+    });
+    assert.deepEqual(young.artifacts.map((a) => [a.artifactId, a.status]), [[kept, "ok"]]);
+    assert.deepEqual(young.orphans.map((o) => [o.artifactId, o.size, o.removed]), [
+      [orphan, "never recorded".length, false],
+    ]);
+    assert.equal(young.ok, false);
+    const fixed = await verifyArtifacts({
+      artifactStore,
+      studyOrTrial: study,
+      removeOrphansOlderThan: 0,
+    });
+    assert.deepEqual(fixed.orphans.map((o) => [o.artifactId, o.removed]), [[orphan, true]]);
+    assert.equal(fixed.ok, true);
+    assert.ok(names(storeDir).includes(temp), "the write in progress is untouched");
+    assert.ok(!names(storeDir).includes(orphan));
+    release();
+    await stalled;
+    assert.equal(await new Response(await artifactStore.open(kept)).text(), "recorded");
+  });
+});
+
+Deno.test("downloadArtifact(): a blob damaged in place (same file, same size) is ArtifactCorruptedError and no file", async () => {
+  await withTempDir(async (dir) => {
+    const artifactStore = new FileSystemArtifactStore(dir);
+    const study = await createStudy();
+    const bytes = pseudoRandomBytes(3 * 1024 * 1024, 4);
+    const artifactId = await uploadArtifact({
+      artifactStore,
+      studyOrTrial: study,
+      body: bytes,
+      filename: "model.bin",
+    });
+    // As a bad sector or a stray write: one byte changed inside the same inode.
+    const before = await Deno.stat(join(dir, artifactId));
+    const file = await Deno.open(join(dir, artifactId), { write: true });
+    await file.seek(2 * 1024 * 1024 + 17, Deno.SeekMode.Start);
+    await file.write(new Uint8Array([bytes[2 * 1024 * 1024 + 17] ^ 0xff]));
+    file.close();
+    assert.equal((await Deno.stat(join(dir, artifactId))).ino, before.ino);
+    const out = join(dir, "out");
+    await Deno.mkdir(out);
+    await assert.rejects(
+      downloadArtifact({
+        artifactStore,
+        artifactId,
+        filePath: join(out, "model.bin"),
+        studyOrTrial: study,
+      }),
+      ArtifactCorruptedError,
+    );
+    assert.deepEqual(names(out), []);
   });
 });
