@@ -1,14 +1,21 @@
 // One measured run of the FileSystem round trip: upload a file with uploadArtifact, then
 // download it with downloadArtifact. Prints a JSON line with the phase times in seconds.
-// A fourth argument "scratch" turns the syncs off (FileSystemArtifactStore({ sync: false })
-// and downloadArtifact({ sync: false })).
+// A first argument "scratch" turns the syncs off (FileSystemArtifactStore({ sync: false })
+// and downloadArtifact({ sync: false })); a fifth, "no-digest", records and checks no digest.
 import { createStudy, FileSystemArtifactStore } from "../mod.ts";
 import { timedRoundTrip } from "./_round_trip.ts";
 
-const [mode, source, storeDir, target] = Deno.args;
+const [mode, source, storeDir, target, digest] = Deno.args;
 const sync = mode !== "scratch";
 const artifactStore = new FileSystemArtifactStore(storeDir, { sync });
 const trial = await (await createStudy()).ask();
 console.log(JSON.stringify(
-  await timedRoundTrip({ artifactStore, studyOrTrial: trial, source, target, sync }),
+  await timedRoundTrip({
+    artifactStore,
+    studyOrTrial: trial,
+    source,
+    target,
+    sync,
+    digest: digest !== "no-digest",
+  }),
 ));

@@ -17,13 +17,27 @@ export async function timedRoundTrip(options: {
   target: string;
   /** Whether the download syncs (downloadArtifact's default). */
   sync?: boolean;
+  /** Record a digest at upload and check it at download (the default), or neither. */
+  digest?: boolean;
 }): Promise<RoundTripTimes> {
   const { artifactStore, studyOrTrial, source, target, sync } = options;
+  const digest = options.digest ?? true;
   let start = performance.now();
-  const artifactId = await uploadArtifact({ artifactStore, studyOrTrial, filePath: source });
+  const artifactId = await uploadArtifact({
+    artifactStore,
+    studyOrTrial,
+    filePath: source,
+    recordDigest: digest,
+  });
   const upload = (performance.now() - start) / 1000;
   start = performance.now();
-  await downloadArtifact({ artifactStore, artifactId, filePath: target, sync });
+  await downloadArtifact({
+    artifactStore,
+    artifactId,
+    filePath: target,
+    sync,
+    studyOrTrial: digest ? studyOrTrial : undefined,
+  });
   const download = (performance.now() - start) / 1000;
   return { upload, download, artifactId };
 }

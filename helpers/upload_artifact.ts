@@ -67,7 +67,8 @@ export interface UploadArtifactOptions {
    * Record the SHA-256 and size of the bytes, computed as they stream, under the system
    * attribute `artifact_digests:<artifact_id>` in the same storage operation as the metadata,
    * so `downloadArtifact` and `verifyArtifacts` can tell damaged bytes. Python Optuna does
-   * not read it. Off, a file-system store copies a `filePath` in the kernel instead.
+   * not read it. Off (and without `onProgress`), a file-system store copies a `filePath` in
+   * the kernel instead.
    *
    * @default {true}
    */
@@ -121,18 +122,19 @@ export async function uploadArtifact(options: UploadArtifactOptions): Promise<st
     encoding: options.encoding || guess.encoding,
   };
   const digester = options.recordDigest === false ? undefined : new Digester();
-  if (options.filePath !== undefined && artifactStore.writeFile && !digester) {
-    // A store that copies local files itself (in the kernel): progress at the start and end.
-    options.onProgress?.({ loaded: 0, total: contentLength });
+  const observers = { total: contentLength, onProgress: options.onProgress, digester };
+  const watched = options.onProgress !== undefined || digester !== undefined;
+  if (options.filePath !== undefined && artifactStore.writeFile) {
+    // A store that copies local files itself: in the kernel when nothing watches the bytes.
     await artifactStore.writeFile(meta.artifactId, options.filePath, {
       signal,
       contentType: meta.mimetype,
+      observeChunks: watched ? () => chunkObserver(observers)! : undefined,
     });
-    options.onProgress?.({ loaded: contentLength!, total: contentLength });
   } else {
     await artifactStore.write(
       meta.artifactId,
-      observed(content, { total: contentLength, onProgress: options.onProgress, digester }),
+      watched ? observed(content, observers) : content,
       { signal, contentLength, contentType: meta.mimetype },
     );
   }
@@ -182,7 +184,6 @@ async function recordedDespite(
 
 /** The content with its bytes counted and hashed on their way; each attempt starts afresh. */
 function observed(content: StreamSource, observers: TransferObservers): StreamSource {
-  if (!observers.onProgress && !observers.digester) return content;
   const observe = (stream: ReadableStream<Uint8Array>) =>
     tapChunks(stream, chunkObserver(observers)!);
   return typeof content === "function" ? async () => observe(await content()) : observe(content);

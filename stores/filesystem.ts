@@ -24,7 +24,7 @@ import {
   validateArtifactId,
   validateOffset,
 } from "./_artifact_id.ts";
-import { readableFromFile } from "../_common/file_stream.ts";
+import { copyObserved, readableFromFile } from "../_common/file_stream.ts";
 import {
   type AtomicWriteOptions,
   copyFileAtomic,
@@ -189,7 +189,9 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * Writes an artifact from a local file with a kernel copy (`Deno.copyFile`) into a temporary
    * file, which gets the mode a new file gets, is synced and renamed into place.
    * `uploadArtifact` uses it for a `filePath`. A kernel copy cannot be interrupted: an abort is
-   * honored before it starts and as soon as it ends, and nothing is published then.
+   * honored before it starts and as soon as it ends, and nothing is published then. With
+   * `observeChunks` (a digest, progress), the file is copied through two reused buffers
+   * instead, and an abort is honored between chunks.
    *
    * @param artifactId The artifact's id.
    * @param filePath The local file to copy.
@@ -200,9 +202,24 @@ export class FileSystemArtifactStore implements ArtifactStore {
     filePath: string,
     options: WriteFileOptions = {},
   ): Promise<void> {
-    options.signal?.throwIfAborted();
+    const { signal, observeChunks } = options;
+    signal?.throwIfAborted();
     const { path } = await this.#check(artifactId);
-    await copyFileAtomic(filePath, this.#publishing(artifactId, path, options.signal));
+    const publishing = this.#publishing(artifactId, path, signal);
+    if (!observeChunks) return await copyFileAtomic(filePath, publishing);
+    // Observed: copied through two buffers, the observer's work overlapping the writes.
+    const source = await Deno.open(filePath, { read: true });
+    try {
+      await writeFileAtomic(async (file, describe) => {
+        await copyObserved(source, file, {
+          signal,
+          onChunk: observeChunks(),
+          onWriteError: describe,
+        });
+      }, publishing);
+    } finally {
+      source.close();
+    }
   }
 
   /** Where and how a write of `artifactId` publishes its temporary file. */

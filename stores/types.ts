@@ -81,6 +81,13 @@ export interface WriteFileOptions {
   signal?: AbortSignal;
   /** The MIME type to record with the object, where the store keeps one. */
   contentType?: string;
+  /**
+   * Called at the start of each attempt (a retry reads the file again from byte 0); the
+   * function it returns is shown every chunk copied, in order, valid only during the call.
+   * Set, a store that copies in the kernel copies through its own buffers instead, so the
+   * caller can hash or count the bytes on their way without reading the file twice.
+   */
+  observeChunks?: () => (chunk: Uint8Array) => void;
 }
 
 /**

@@ -5,6 +5,8 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import type { ArtifactStore, OpenOptions, StreamSource, WriteOptions } from "../../stores/types.ts";
 import { chunked, pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { createStudy } from "../../study/study.ts";
 
 /** An in-memory store that fails on demand, and counts calls. */
 class FlakyStore implements ArtifactStore {
@@ -274,6 +276,48 @@ Deno.test("Backoff has the file fast paths exactly when the wrapped store has th
     assert.equal(await new Response(file.readable).text(), "fast");
     await assert.rejects(store.openFile!("missing"), ArtifactNotFoundError);
     assert.deepEqual(sleeps, [100, 200]); // not-found is never retried
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("Backoff retries an observed file copy from byte 0, so uploadArtifact's digest is of the bytes stored", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const inner = new FileSystemArtifactStore(dir);
+    let failures = 1;
+    // The first attempt breaks after its observer saw the first chunk.
+    const flaky: ArtifactStore = {
+      open: (id, o) => inner.open(id, o),
+      write: (id, c, o) => inner.write(id, c, o),
+      remove: (id, o) => inner.remove(id, o),
+      writeFile: (id, path, o = {}) =>
+        inner.writeFile(id, path, {
+          ...o,
+          observeChunks: o.observeChunks && (() => {
+            const observe = o.observeChunks!();
+            const breaks = failures-- > 0;
+            return (chunk) => {
+              observe(chunk);
+              if (breaks) throw new Error("EIO");
+            };
+          }),
+        }),
+    };
+    const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 11, 8);
+    await Deno.writeFile(`${dir}/source.bin`, bytes);
+    const study = await createStudy();
+    const artifactId = await uploadArtifact({
+      artifactStore: new Backoff(flaky, { sleep: () => Promise.resolve() }),
+      studyOrTrial: study,
+      filePath: `${dir}/source.bin`,
+    });
+    assert.equal(failures, -1, "one failed attempt, one retry");
+    const attrs = await study.storage.getStudySystemAttrs(study.studyId);
+    assert.equal(
+      attrs[`artifact_digests:${artifactId}`],
+      `{"sha256": "${sha256(bytes)}", "size": ${bytes.length}}`,
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -181,3 +181,32 @@ Deno.test("JournalFileStorage reads a 64 MiB line in one pass, in memory about t
     assert.ok(extra < 64 * 3.5, `${extra.toFixed(0)} MiB above the base`);
   });
 });
+
+Deno.test({
+  name:
+    "JournalFileStorage.setStudySystemAttrs(): a disk that fills between the two lines of an upload keeps neither",
+  ignore: tmpfsUnavailable,
+  async fn() {
+    await withTmpfs(1024 * 1024, async (dir) => {
+      const journal = join(dir, "journal.log");
+      const storage = new JournalFileStorage(journal);
+      const study = await createStudy({ storage, studyName: "full" });
+      const before = await Deno.readFile(journal);
+      const filler = await fill(dir, 64 * 1024);
+      // The first line (a digest) fits in the room left; the second (200 KiB) cannot.
+      await assert.rejects(
+        storage.setStudySystemAttrs(study.studyId, {
+          "artifact_digests:a": '{"sha256": "00", "size": 1}',
+          "artifacts:a": "x".repeat(200 * 1024),
+        }),
+        (error) => isDiskFull(error),
+      );
+      assert.deepEqual(await Deno.readFile(journal), before, "neither line is left");
+      await Deno.remove(filler);
+      assert.deepEqual(
+        await new JournalFileStorage(journal).getStudySystemAttrs(study.studyId),
+        {},
+      );
+    });
+  },
+});

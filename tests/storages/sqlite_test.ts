@@ -214,3 +214,30 @@ Deno.test("sqlitePath() reads SQLAlchemy URLs", () => {
   assert.equal(sqlitePath("sqlite:////abs/a.db"), "/abs/a.db");
   assert.equal(sqlitePath("/plain.db"), "/plain.db");
 });
+
+Deno.test("SqliteStorage writes an upload's digest and metadata in one transaction: a refused second row takes the first back", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    // The database refuses metadata rows, as a constraint or a lost connection would.
+    const db = new DatabaseSync(path);
+    db.exec(
+      `CREATE TRIGGER refuse_meta BEFORE INSERT ON trial_system_attributes ` +
+        `WHEN NEW."key" LIKE 'artifacts:%' BEGIN SELECT RAISE(ABORT, 'refused by a trigger'); END`,
+    );
+    db.close();
+    const count = () => rows(path, "SELECT COUNT(*) AS n FROM trial_system_attributes")[0].n;
+    const before = count();
+    const storage = new SqliteStorage(path);
+    const artifactStore = new InMemoryArtifactStore();
+    try {
+      const trial = await (await loadStudy({ storage, studyName: "interop" })).trial(1);
+      await assert.rejects(
+        uploadArtifact({ artifactStore, studyOrTrial: trial, body: "ckpt", filename: "c.bin" }),
+        /refused by a trigger/,
+      );
+      assert.equal(count(), before, "no digest row without its metadata");
+      assert.deepEqual(await Array.fromAsync(artifactStore.list()), [], "no blob either");
+    } finally {
+      await storage.close();
+    }
+  });
+});

@@ -1,8 +1,17 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "../../stores/errors.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { chunked, FIXTURES, readAll, sha256, stallingStream, withTempDir } from "../_helpers.ts";
+import {
+  chunked,
+  FIXTURES,
+  pseudoRandomBytes,
+  readAll,
+  sha256,
+  stallingStream,
+  withTempDir,
+} from "../_helpers.ts";
 import { storeConformance } from "./_conformance.ts";
 
 storeConformance({
@@ -194,5 +203,37 @@ Deno.test("FileSystemArtifactStore.openFile() opens the checked file and refuses
       await assert.rejects(store.openFile("link"), ArtifactPathEscapeError);
       await assert.rejects(store.openFile("missing"), ArtifactNotFoundError);
     });
+  });
+});
+
+Deno.test("FileSystemArtifactStore.writeFile() with observeChunks shows every byte once per attempt; an abort between chunks leaves nothing", async () => {
+  await withTempDir(async (dir) => {
+    const store = new FileSystemArtifactStore(dir);
+    const bytes = pseudoRandomBytes(5 * 1024 * 1024 + 3, 2);
+    const source = join(await Deno.makeTempDir(), "s.bin");
+    await Deno.writeFile(source, bytes);
+    const hash = createHash("sha256");
+    let attempts = 0;
+    await store.writeFile("observed", source, {
+      observeChunks: () => {
+        attempts++;
+        return (chunk) => hash.update(chunk);
+      },
+    });
+    assert.equal(attempts, 1);
+    assert.equal(hash.digest("hex"), sha256(bytes));
+    assert.equal(sha256(await Deno.readFile(join(dir, "observed"))), sha256(bytes));
+
+    const controller = new AbortController();
+    const reason = new Error("stop");
+    await assert.rejects(
+      store.writeFile("aborted", source, {
+        signal: controller.signal,
+        observeChunks: () => () => controller.abort(reason),
+      }),
+      (error) => error === reason,
+    );
+    assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["observed"]);
+    await Deno.remove(source);
   });
 });
