@@ -118,8 +118,10 @@ export class StorageModel {
     return copyAttrs(this.#study(studyId).systemAttrs);
   }
 
+  // The single-key setters are the replay's hot path: no `{ [key]: value }` object per line
+  // (one per line made replaying 20,000 artifacts 0.1 s slower and 55 MiB heavier).
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): void {
-    this.setStudySystemAttrs(studyId, { [key]: value });
+    this.#study(studyId).systemAttrs.set(key, copyJson(value));
   }
 
   setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): void {
@@ -132,7 +134,8 @@ export class StorageModel {
   }
 
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): void {
-    this.setTrialSystemAttrs(trialId, { [key]: value });
+    this.checkWritableTrial(trialId);
+    this.#trials[trialId].systemAttrs.set(key, copyJson(value));
   }
 
   setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): void {

@@ -160,7 +160,7 @@ export class InMemoryStorage implements StudyStorage {
    * @param value The attribute's value.
    */
   setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    return this.setStudySystemAttrs(studyId, { [key]: value });
+    return settle(() => this.#model.setStudySystemAttr(studyId, key, value));
   }
 
   /**
@@ -192,7 +192,7 @@ export class InMemoryStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    return this.setTrialSystemAttrs(trialId, { [key]: value });
+    return settle(() => this.#model.setTrialSystemAttr(trialId, key, value));
   }
 
   /**
