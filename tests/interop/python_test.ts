@@ -182,7 +182,13 @@ for (const kind of kinds) {
             // And Deno reads what Python wrote.
             for (const [where, id] of Object.entries(created.uploaded as Record<string, string>)) {
               const target = join(dir, `from-python-${where}`);
-              await downloadArtifact({ artifactStore, artifactId: id, filePath: target });
+              // Checked where a digest is recorded; Python recorded none, so it passes unchecked.
+              await downloadArtifact({
+                artifactStore,
+                artifactId: id,
+                filePath: target,
+                studyOrTrial: where === "study" ? study : running,
+              });
               assert.equal(sha256(await Deno.readFile(target)), listed.sha256[id], where);
             }
             assert.equal(Object.keys(listed.sha256).length, 5);
