@@ -1,11 +1,12 @@
 // One measured run of the FileSystem round trip: upload a file with uploadArtifact, then
 // download it with downloadArtifact. Prints a JSON line with the phase times in seconds.
-// A first argument "scratch" turns the syncs off (FileSystemArtifactStore({ sync: false })
-// and downloadArtifact({ sync: false })); a fifth, "no-digest", records and checks no digest.
+// Arguments: durable|scratch digest|no-digest SOURCE STORE_DIR TARGET. "scratch" turns the
+// syncs off (FileSystemArtifactStore({ sync: false }) and downloadArtifact({ sync: false }));
+// "no-digest" records no digest at upload and checks none at download.
 import { createStudy, FileSystemArtifactStore } from "../mod.ts";
 import { timedRoundTrip } from "./_round_trip.ts";
 
-const [mode, source, storeDir, target, digest] = Deno.args;
+const [mode, digest, source, storeDir, target] = Deno.args;
 const sync = mode !== "scratch";
 const artifactStore = new FileSystemArtifactStore(storeDir, { sync });
 const trial = await (await createStudy()).ask();

@@ -3,9 +3,12 @@
  * `report.md` with SVG plots of throughput and peak RSS against artifact size.
  *
  * - File system: optuna-deno's FileSystemArtifactStore (synced, the default, and
- *   `sync: false`) next to `cp`, `cp` + `sync FILE` and Python Optuna's store.
- * - S3: optuna-deno's S3ArtifactStore next to Python Optuna's Boto3ArtifactStore, on s3rver
- *   (started here) and on Swift when `OPTUNA_TEST_SWIFT_S3` is set (as `.ci/run` sets it).
+ *   `sync: false`, each with the digest recorded at upload and checked at download, the
+ *   default; and `sync: false` without it) next to `cp`, `cp` + `sync FILE` and Python
+ *   Optuna's store.
+ * - S3: optuna-deno's S3ArtifactStore (with and without the digest) next to Python Optuna's
+ *   Boto3ArtifactStore, on s3rver (started here) and on Swift when `OPTUNA_TEST_SWIFT_S3` is
+ *   set (as `.ci/run` sets it).
  * - Journal: `bench/journal_meta.ts`, whose table is copied in.
  *
  * Each round trip uploads a file of random bytes with `uploadArtifact`, downloads it with
@@ -201,9 +204,9 @@ try {
   ];
 
   if (only.has("filesystem")) {
-    const deno = (sync: boolean) =>
+    const deno = (sync: boolean, digest: boolean) =>
       worker(
-        `optuna-deno (${sync ? "synced" : "sync: false"})`,
+        `optuna-deno (${sync ? "synced" : "sync: false"}${digest ? "" : ", no digest"})`,
         Deno.execPath(),
         [
           "run",
@@ -211,6 +214,7 @@ try {
           "--allow-write",
           here("_filesystem_worker.ts"),
           sync ? "durable" : "scratch",
+          digest ? "digest" : "no-digest",
         ],
       );
     const contenders = [
@@ -219,8 +223,9 @@ try {
         "sh",
         ["-c", 'cp "$1" "$2" && sync "$2"', "sh", from, to],
       ]),
-      deno(true),
-      deno(false),
+      deno(true, true),
+      deno(false, true),
+      deno(false, false),
     ];
     if (pyOptuna) {
       contenders.push(
@@ -265,7 +270,13 @@ try {
           return { upload: json.upload, download: json.download, rss: rssMiB };
         },
       });
-      const contenders = [s3("optuna-deno", Deno.execPath(), ["run", "-A", here("_s3_worker.ts")])];
+      const deno = (digest: boolean) =>
+        s3(
+          `optuna-deno${digest ? "" : " (no digest)"}`,
+          Deno.execPath(),
+          ["run", "-A", here("_s3_worker.ts"), digest ? "digest" : "no-digest"],
+        );
+      const contenders = [deno(true), deno(false)];
       if (pyBoto) {
         contenders.push(
           s3(`Python Optuna ${pyBoto} (boto3)`, python, [here("_optuna_s3.py")], "python"),
