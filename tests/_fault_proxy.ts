@@ -103,7 +103,7 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
 /**
  * Forwards one body from `from` to `to` (`to` may be null to discard), by Content-Length or
  * chunked framing; with `cutAfter`, stops after that many bytes and returns false; with
- * `flipAt`, flips the lowest bit of the byte at that offset of a Content-Length body.
+ * `flipAt`, flips the lowest bit of the body's byte at that offset (framing not counted).
  */
 async function forwardBody(
   from: MessageReader,
@@ -113,29 +113,36 @@ async function forwardBody(
   flipAt?: number,
 ): Promise<boolean> {
   let sent = 0;
-  const send = async (bytes: Uint8Array) => {
+  let data = 0;
+  const send = async (bytes: Uint8Array, isData = true) => {
     if (cutAfter !== undefined && sent + bytes.length > cutAfter) {
       if (to) await writeAll(to, bytes.subarray(0, cutAfter - sent));
       return false;
     }
-    if (flipAt !== undefined && flipAt >= sent && flipAt < sent + bytes.length) {
+    if (isData && flipAt !== undefined && flipAt >= data && flipAt < data + bytes.length) {
       bytes = bytes.slice();
-      bytes[flipAt - sent] ^= 1;
+      bytes[flipAt - data] ^= 1;
     }
     sent += bytes.length;
+    if (isData) data += bytes.length;
     if (to) await writeAll(to, bytes);
     return true;
   };
   if (/^transfer-encoding:\s*chunked/im.test(head)) {
     while (true) {
       const sizeLine = await from.line();
-      if (!(await send(sizeLine))) return false;
+      if (!(await send(sizeLine, false))) return false;
       const size = parseInt(new TextDecoder().decode(sizeLine), 16);
-      let remaining = size + 2; // data and its CRLF
+      let remaining = size;
       while (remaining > 0) {
         const piece = await from.some(remaining);
         remaining -= piece.length;
         if (!(await send(piece))) return false;
+      }
+      for (let crlf = 2; crlf > 0;) { // the chunk's CRLF
+        const piece = await from.some(crlf);
+        crlf -= piece.length;
+        if (!(await send(piece, false))) return false;
       }
       if (size === 0) return true;
     }
@@ -282,7 +289,7 @@ export class FaultProxy {
         const bodyless = method === "HEAD" || /^HTTP\/1\.1 (204|304)/.test(response);
         const length = Number(header(response, "content-length") ?? -1);
         const cut = !bodyless && length > 1 && this.#random() < p.resetMidBody;
-        const flip = !bodyless && length > 0 && this.enabled &&
+        const flip = !bodyless && length !== 0 && this.enabled &&
           (p.corruptRequests?.test(head.slice(0, head.indexOf("\r\n"))) ?? true) &&
           this.#random() < (p.corruptBody ?? 0);
         if (flip) this.counts.corruptBody++;
@@ -294,7 +301,8 @@ export class FaultProxy {
             client,
             response,
             cut ? Math.floor(length / 2) : undefined,
-            flip ? Math.floor(length / 2) : undefined,
+            // The middle of a sized body; 1000 bytes into a chunked one.
+            flip ? (length > 0 ? Math.floor(length / 2) : 1000) : undefined,
           );
           if (!whole) {
             this.counts.resetMidBody++;
