@@ -20,8 +20,8 @@ export class UsageError extends Error {
 }
 
 /**
- * Opens an Optuna storage named as Optuna names it: `sqlite:///path`, `postgresql://...`, or
- * a journal file path.
+ * Opens an Optuna storage named as Optuna names it: `sqlite:///path`, `postgresql://...`,
+ * `grpc://HOST:PORT` (Optuna's gRPC storage proxy), or a journal file path.
  */
 export async function openStorage(spec: string): Promise<OpenedStorage> {
   if (spec.startsWith("sqlite:")) {
@@ -34,9 +34,20 @@ export async function openStorage(spec: string): Promise<OpenedStorage> {
     const storage = new PostgresStorage(spec);
     return { storage, close: () => storage.close() };
   }
+  if (spec.startsWith("grpc://")) {
+    const { GrpcStorageProxy } = await import("../storages/grpc.ts");
+    let storage: InstanceType<typeof GrpcStorageProxy>;
+    try {
+      storage = GrpcStorageProxy.fromUrl(spec);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    return { storage, close: () => Promise.resolve(storage.close()) };
+  }
   if (/^[a-z][a-z0-9+]*:\/\//i.test(spec)) {
     throw new UsageError(
-      `Cannot use the storage "${spec}": use a journal file path, sqlite:///path or postgresql://...`,
+      `Cannot use the storage "${spec}": use a journal file path, sqlite:///path, ` +
+        "postgresql://... or grpc://HOST:PORT",
     );
   }
   const { JournalFileStorage } = await import("../storages/journal.ts");

@@ -55,7 +55,8 @@ Commands:
                                             (default 1h; a write in progress is never touched)
 
 Options:
-  --storage SPEC  Optuna storage: a journal file, sqlite:///PATH, postgresql://...
+  --storage SPEC  Optuna storage: a journal file, sqlite:///PATH, postgresql://...,
+                  grpc://HOST:PORT (Optuna's gRPC storage proxy)
                   (default: $OPTUNA_STORAGE)
   --store SPEC    artifact store: DIR or file:DIR, s3://BUCKET[/PREFIX], gs://BUCKET[/PREFIX]
                   (default: $OPTUNA_ARTIFACT_STORE)

@@ -1,13 +1,15 @@
 /**
  * A Deno Deploy worker that saves request bodies as Optuna artifacts, with no local disk:
  * `POST /studies/:study/trials/:number/artifacts?filename=NAME` streams the body into S3
- * (wrapped in `Backoff`) and records it in a PostgreSQL Optuna storage; `GET` on the same path
+ * (wrapped in `Backoff`) and records it in a PostgreSQL Optuna storage (or through Optuna's
+ * gRPC storage proxy); `GET` on the same path
  * lists the trial's artifacts as JSON. A finished trial is 409, a missing study or trial 404, a
  * missing file name, a malformed study name or trial number 400. A POST without a body records
  * an empty artifact (an empty file is a legitimate artifact); a client that disconnects in the
  * middle of its body leaves nothing behind and is not logged as an error.
  *
- * Configuration (environment): `OPTUNA_STORAGE` (a `postgresql://` URL), `OPTUNA_S3_BUCKET`,
+ * Configuration (environment): `OPTUNA_STORAGE` (a `postgresql://` URL, or `grpc://HOST:PORT`
+ * for Optuna's gRPC storage proxy), `OPTUNA_S3_BUCKET`,
  * `AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and for an S3-compatible server
  * `AWS_ENDPOINT_URL` (path-style addressing is used then). `PORT` (default 8000).
  *
@@ -27,6 +29,7 @@ import {
 } from "../mod.ts";
 import type { ArtifactStore, StudyStorage } from "../mod.ts";
 import { PostgresStorage } from "../storages/postgres.ts";
+import { GrpcStorageProxy } from "../storages/grpc.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
 
 const ROUTE = new URLPattern({ pathname: "/studies/:study/trials/:number/artifacts" });
@@ -113,7 +116,7 @@ if (import.meta.main) {
     responseChecksumValidation: "WHEN_REQUIRED",
   });
   const handler = createHandler({
-    storage: new PostgresStorage(env("OPTUNA_STORAGE")),
+    storage: storageOf(env("OPTUNA_STORAGE")),
     artifactStore: new Backoff(new S3ArtifactStore(env("OPTUNA_S3_BUCKET"), { client })),
   });
   Deno.serve({
@@ -121,4 +124,9 @@ if (import.meta.main) {
     hostname: Deno.env.get("HOST") ?? "0.0.0.0",
     onListen: ({ hostname, port }) => console.log(`listening on http://${hostname}:${port}/`),
   }, handler);
+}
+
+/** `grpc://HOST:PORT` is Optuna's gRPC storage proxy; anything else a PostgreSQL URL. */
+function storageOf(spec: string): StudyStorage {
+  return spec.startsWith("grpc://") ? GrpcStorageProxy.fromUrl(spec) : new PostgresStorage(spec);
 }

@@ -164,3 +164,29 @@ export class StorageFormatError extends Error {
     this.name = "StorageFormatError";
   }
 }
+
+/**
+ * Raised when a storage's server cannot be reached in time (Optuna's gRPC proxy down,
+ * restarting, or at another address). The operation may or may not have happened if the
+ * connection broke after the request was sent.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { StorageUnreachableError } from "@optuna-deno/artifacts";
+ * const error = new StorageUnreachableError("Cannot reach the Optuna gRPC proxy at h:1");
+ * assert.equal(error.name, "StorageUnreachableError");
+ * ```
+ */
+export class StorageUnreachableError extends Error {
+  /**
+   * Creates the error.
+   *
+   * @param message Which server, why, and what to do.
+   * @param options The original error as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StorageUnreachableError";
+  }
+}

@@ -196,3 +196,59 @@ export function gcsClient(server: GcsServer): Storage {
     retryOptions: { autoRetry: false },
   });
 }
+
+/** Optuna's gRPC storage proxy (Python) in front of a storage, on a free port. */
+export interface GrpcProxy {
+  /** `grpc://127.0.0.1:PORT`. */
+  url: string;
+  port: number;
+  /** Kills the proxy (SIGKILL, as a crash). */
+  kill(): Promise<void>;
+  /** Stops the proxy without killing it (SIGSTOP, as a stalled machine). */
+  stop(): void;
+  /** Starts it again on the same port, in front of the same storage. */
+  restart(): Promise<void>;
+}
+
+/** A Python with Optuna and grpcio, or `ignore` (a failure in CI) when there is none. */
+export function grpcPython(python: Service): Service {
+  if (python.ignore) return python;
+  const { code } = new Deno.Command(python.value, {
+    args: ["-c", "import grpc, optuna.storages._grpc.server"],
+    stdout: "null",
+    stderr: "null",
+  }).outputSync();
+  if (code === 0) return python;
+  if (Deno.env.get("CI")) throw new Error("grpcio is required in CI: .ci/run must install it");
+  console.warn(
+    "Skipping the gRPC proxy tests: no grpcio beside Python Optuna (pip install grpcio)",
+  );
+  return { value: "", ignore: true };
+}
+
+/** Starts Optuna's gRPC proxy (`tests/storages/_grpc_proxy.py`) in front of `storageUrl`. */
+export async function startGrpcProxy(python: string, storageUrl: string): Promise<GrpcProxy> {
+  const port = freePort();
+  const script = fileURLToPath(new URL("storages/_grpc_proxy.py", import.meta.url));
+  let child: Deno.ChildProcess;
+  const start = async () => {
+    child = new Deno.Command(python, { args: [script, storageUrl, String(port)] }).spawn();
+    child.unref();
+    await waitForPort(port, child, "Optuna's gRPC proxy");
+  };
+  const kill = async () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+    child.ref(); // an unref'd child's status alone would not keep the test waiting
+    await child.status;
+  };
+  globalThis.addEventListener("unload", () => {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already gone */ }
+  });
+  await start();
+  const stop = () => Deno.kill(child.pid, "SIGSTOP");
+  return { url: `grpc://127.0.0.1:${port}`, port, kill, stop, restart: start };
+}

@@ -13,16 +13,20 @@ const EXPECTED: Record<string, string[]> = {
     "downloadArtifact",
     "getAllArtifactMeta",
     "removeArtifact",
+    "verifyArtifacts",
     "guessMimetype",
     "ArtifactNotFoundError",
     "UpdateFinishedTrialError",
     "DuplicatedStudyError",
+    "ArtifactCorruptedError",
+    "StorageUnreachableError",
   ],
   "@optuna-deno/artifacts/s3": ["S3ArtifactStore"],
   "@optuna-deno/artifacts/gcs": ["GCSArtifactStore"],
   "@optuna-deno/artifacts/journal": ["JournalFileStorage"],
   "@optuna-deno/artifacts/sqlite": ["SqliteStorage", "RdbStorage"],
   "@optuna-deno/artifacts/postgres": ["PostgresStorage", "RdbStorage"],
+  "@optuna-deno/artifacts/grpc": ["GrpcStorageProxy"],
   "@optuna-deno/artifacts/cli": ["main", "USAGE"],
 };
 
@@ -42,7 +46,15 @@ Deno.test("every export of deno.json resolves and has its symbols", async () => 
 
 Deno.test("mod.ts keeps internals out of the public API", async () => {
   const module = await import("@optuna-deno/artifacts");
-  for (const name of ["serializeArtifactMeta", "parseArtifactMeta", "isFinished"]) {
+  for (
+    const name of [
+      "serializeArtifactMeta",
+      "parseArtifactMeta",
+      "isFinished",
+      "Digester",
+      "DIGESTS_ATTR_PREFIX",
+    ]
+  ) {
     assert.ok(!(name in module), `${name} is internal`);
   }
 });

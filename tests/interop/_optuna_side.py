@@ -5,7 +5,7 @@ Usage:
   _optuna_side.py create STORAGE STUDY ARTIFACT_DIR   -> JSON: ids, states, Python's artifacts
   _optuna_side.py list STORAGE STUDY ARTIFACT_DIR     -> JSON: what Python lists and downloads
   _optuna_side.py upload-many STORAGE STUDY ARTIFACT_DIR N  -> JSON: ids of N uploads
-STORAGE is a journal file path or an RDB URL (sqlite:///..., postgresql://...).
+STORAGE is a journal file path, an RDB URL (sqlite:///..., postgresql://...) or grpc://HOST:PORT.
 """
 
 import hashlib
@@ -21,6 +21,11 @@ HAS_ARTIFACTS = hasattr(optuna, "artifacts")  # Optuna >= 3.3
 
 
 def storage_of(spec):
+    if spec.startswith("grpc://"):
+        host, port = spec[len("grpc://"):].rsplit(":", 1)
+        proxy = optuna.storages.GrpcStorageProxy(host=host, port=int(port))
+        proxy.wait_server_ready(timeout=30)
+        return proxy
     if spec.startswith(("sqlite:", "postgresql")):
         return optuna.storages.RDBStorage(spec)
     try:

@@ -16,6 +16,8 @@ import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
 import { optunaPython, service } from "../_env.ts";
+import { type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
+import { GrpcStorageProxy } from "../../storages/grpc.ts";
 import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { snake } from "../storages/_fixtures.ts";
 
@@ -45,6 +47,19 @@ async function pyRaw(...args: string[]) {
 }
 
 const version = python.ignore ? null : await py("version");
+
+/** Lists sorted by artifact id (an RDB returns attributes in no fixed order), for comparing. */
+function normalized(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(normalized).toSorted((a, b) =>
+      JSON.stringify(a).localeCompare(JSON.stringify(b))
+    );
+  }
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, normalized(v)]));
+  }
+  return value;
+}
 if (version) console.log(`Live interop against Python Optuna ${version.optuna}`);
 
 interface Kind {
@@ -52,8 +67,14 @@ interface Kind {
   ignore: boolean;
   /** Python's RDB storage returns attributes in no fixed order (the planner's); a journal does. */
   ordered: boolean;
-  /** The storage spec Python takes. */
-  spec(dir: string): string;
+  /** The storage spec Python takes (for the gRPC proxy, once the proxy is started). */
+  spec(dir: string): string | Promise<string>;
+  /** Behind a gRPC proxy: the database's own spec, which Python also reads directly. */
+  direct?(dir: string): string;
+  /** A gRPC proxy kind: left out of the removal tests (the proxy cannot delete). */
+  grpc?: boolean;
+  /** Stops what `spec` started for `dir`. */
+  dispose?(dir: string): Promise<void>;
   /** Deno's storage on it, once Python created it. */
   open(spec: string): { spec: string; storage: StudyStorage; close(): Promise<void> };
 }
@@ -90,6 +111,33 @@ const kinds: Kind[] = [
   },
 ];
 
+// Optuna's gRPC storage proxy (Python) in front of SQLite and of PostgreSQL: Deno talks to
+// the proxy, Python through the proxy and directly to the database.
+const grpc = grpcPython(python);
+const proxies = new Map<string, GrpcProxy>();
+for (const base of kinds.filter((k) => k.name !== "journal file")) {
+  kinds.push({
+    name: `Optuna's gRPC proxy in front of ${base.name}`,
+    ignore: base.ignore || grpc.ignore,
+    ordered: false,
+    grpc: true,
+    direct: (dir) => base.spec(dir) as string,
+    async spec(dir) {
+      const proxy = await startGrpcProxy(grpc.value, base.spec(dir) as string);
+      proxies.set(dir, proxy);
+      return proxy.url;
+    },
+    async dispose(dir) {
+      await proxies.get(dir)?.kill();
+      proxies.delete(dir);
+    },
+    open(spec) {
+      const storage = GrpcStorageProxy.fromUrl(spec);
+      return { spec, storage, close: () => Promise.resolve(storage.close()) };
+    },
+  });
+}
+
 for (const kind of kinds) {
   const inOrder = <T extends { artifact_id: string }>(metas: T[]): T[] =>
     kind.ordered ? metas : metas.toSorted((a, b) => a.artifact_id.localeCompare(b.artifact_id));
@@ -101,8 +149,9 @@ for (const kind of kinds) {
         const artifactDir = join(dir, "artifacts");
         await Deno.mkdir(artifactDir);
         const studyName = `interop-live-${crypto.randomUUID()}`;
-        const created = await py("create", kind.spec(dir), studyName, artifactDir);
-        const { spec, storage, close } = kind.open(kind.spec(dir));
+        const where = await kind.spec(dir);
+        const created = await py("create", where, studyName, artifactDir);
+        const { spec, storage, close } = kind.open(where);
         try {
           assert.equal(spec.length > 0, true);
           const artifactStore = new FileSystemArtifactStore(artifactDir);
@@ -149,6 +198,13 @@ for (const kind of kinds) {
 
           // Python lists exactly what Deno lists, and downloads the same bytes.
           const listed = await py("list", spec, studyName, artifactDir);
+          if (kind.direct) {
+            // Through the proxy and straight from the database, Python reads the same.
+            const direct = await py("list", kind.direct(dir), studyName, artifactDir);
+            for (const part of ["study", "trials", "sha256", "digests"]) {
+              assert.deepEqual(normalized(direct[part]), normalized(listed[part]), part);
+            }
+          }
           const denoStudy = (await getAllArtifactMeta(study)).map(snake);
           assert.deepEqual(inOrder(listed.study), inOrder(denoStudy));
           for (const trial of trials) {
@@ -228,13 +284,14 @@ for (const kind of kinds) {
           }
         } finally {
           await close();
+          await kind.dispose?.(dir);
         }
       });
     },
   });
 }
 
-for (const kind of kinds) {
+for (const kind of kinds.filter((k) => !k.grpc)) {
   Deno.test({
     name: `removeArtifact() on ${kind.name}: ${
       kind.ordered
@@ -247,8 +304,9 @@ for (const kind of kinds) {
         const artifactDir = join(dir, "artifacts");
         await Deno.mkdir(artifactDir);
         const studyName = `interop-remove-${crypto.randomUUID()}`;
-        await py("create", kind.spec(dir), studyName, artifactDir);
-        const { spec, storage, close } = kind.open(kind.spec(dir));
+        const where = await kind.spec(dir);
+        await py("create", where, studyName, artifactDir);
+        const { spec, storage, close } = kind.open(where);
         try {
           const artifactStore = new FileSystemArtifactStore(artifactDir);
           const running = await (await loadStudy({ storage, studyName })).trial(0);

@@ -1,0 +1,569 @@
+/**
+ * A study storage that talks to Optuna's gRPC storage proxy
+ * (`optuna.storages.run_grpc_proxy_server`), as Python's `GrpcStorageProxy` does: many Deno
+ * workers, Deno Deploy workers included, share one study through one proxy in front of an RDB.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { GrpcStorageProxy } from "@optuna-deno/artifacts/grpc";
+ * import { getAllArtifactMeta, loadStudy } from "@optuna-deno/artifacts";
+ * const storage = new GrpcStorageProxy({ host: "127.0.0.1", port: 13000 });
+ * const study = await loadStudy({ storage, studyName: "my-study" });
+ * console.log(await getAllArtifactMeta(study));
+ * storage.close();
+ * ```
+ *
+ * @module
+ */
+// deno-lint-ignore-file no-import-prefix -- kept out of the import map (see README, Layout)
+// grpc-js 1.13 and later call http2.getDefaultSettings, which Deno 2.5's node:http2 lacks.
+import { Client, credentials, Metadata, status } from "npm:@grpc/grpc-js@~1.12.7";
+import { Buffer } from "node:buffer";
+import {
+  DuplicatedStudyError,
+  StorageUnreachableError,
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+} from "./errors.ts";
+import { decode, encode, STUDY_DIRECTIONS, TRIAL_STATES } from "./_grpc_schema.ts";
+import { studyNameOrDefault } from "./_names.ts";
+import { isFinished } from "./_trial_state.ts";
+import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
+import type {
+  CreateNewStudyOptions,
+  FrozenStudy,
+  FrozenTrial,
+  JsonValue,
+  StudyStorage,
+  TrialState,
+} from "./types.ts";
+
+/** Options of {@linkcode GrpcStorageProxy}. */
+export interface GrpcStorageProxyOptions {
+  /**
+   * The proxy's host.
+   *
+   * @default {"localhost"}
+   */
+  host?: string;
+  /**
+   * The proxy's port.
+   *
+   * @default {13000}
+   */
+  port?: number;
+  /**
+   * Seconds one call may take before it fails with {@linkcode StorageUnreachableError}.
+   *
+   * @default {60}
+   */
+  timeout?: number;
+  /**
+   * How many times a read is tried again while the proxy refuses connections (a restart), with
+   * waits of 0.25, 0.5, 1, ... s. A call that passes its deadline is not tried again. Writes are never repeated: a write whose answer was lost may
+   * have happened, and repeating it could, for example, refuse a trial that the first call
+   * already finished.
+   *
+   * @default {4}
+   */
+  readRetries?: number;
+}
+
+/** The proxy's answer to an unknown id; which error it becomes depends on the call. */
+type NotFound = () => Error;
+
+/**
+ * A {@linkcode StudyStorage} on Optuna's gRPC storage proxy (Optuna 5.0's service). Attribute
+ * values travel as Python's `json.dumps` text, as Python's client sends them. The attributes
+ * of finished trials, which Optuna never changes, are cached after the first read.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { GrpcStorageProxy } from "@optuna-deno/artifacts/grpc";
+ * const storage = GrpcStorageProxy.fromUrl("grpc://127.0.0.1:13000");
+ * console.log((await storage.getAllStudies()).map((s) => s.studyName));
+ * storage.close();
+ * ```
+ */
+export class GrpcStorageProxy implements StudyStorage {
+  /** Where the proxy listens, as `host:port`. */
+  readonly address: string;
+  #client: Client;
+  #closed = false;
+  #timeout: number;
+  #readRetries: number;
+  #finishedTrials = new Map<number, { trial: FrozenTrial; attrs: Record<string, JsonValue> }>();
+  // The service's trial replies do not name the study: learnt from the calls that do.
+  #studyOfTrial = new Map<number, number>();
+
+  /**
+   * Connects to the proxy (lazily, at the first call).
+   *
+   * @param options The host, port, deadline and read retries.
+   */
+  constructor(options: GrpcStorageProxyOptions = {}) {
+    const host = options.host ?? "localhost";
+    const port = options.port ?? 13000;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new RangeError(`Cannot use port ${port} for the gRPC proxy: use 1 to 65535`);
+    }
+    this.address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    this.#timeout = (options.timeout ?? 60) * 1000;
+    this.#readRetries = options.readRetries ?? 4;
+    this.#client = this.#connect();
+  }
+
+  #connect(): Client {
+    return new Client(this.address, credentials.createInsecure(), {
+      // As Python's client: no limit on the size of an answer (a study's trials).
+      "grpc.max_receive_message_length": -1,
+      // After a proxy restart, reconnect within a second or two, not after minutes of backoff.
+      "grpc.initial_reconnect_backoff_ms": 250,
+      "grpc.max_reconnect_backoff_ms": 2000,
+    });
+  }
+
+  /**
+   * A new channel after a lost connection: under Deno 2.5, node:http2 does not report a
+   * connection that the proxy's death broke, and the old channel would keep writing into it.
+   */
+  #reconnect(): void {
+    if (this.#closed) return;
+    this.#client.close();
+    this.#client = this.#connect();
+  }
+
+  /**
+   * Makes a storage from a `grpc://HOST:PORT` URL, as the command line takes it.
+   *
+   * @example Usage
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { GrpcStorageProxy } from "@optuna-deno/artifacts/grpc";
+   * const storage = GrpcStorageProxy.fromUrl("grpc://127.0.0.1:13000");
+   * assert.equal(storage.address, "127.0.0.1:13000");
+   * storage.close();
+   * ```
+   *
+   * @param url `grpc://HOST:PORT`; the port defaults to 13000.
+   * @param options The deadline and read retries.
+   * @returns The storage.
+   */
+  static fromUrl(
+    url: string,
+    options: Omit<GrpcStorageProxyOptions, "host" | "port"> = {},
+  ): GrpcStorageProxy {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    if (parsed?.protocol !== "grpc:" || !parsed.hostname || parsed.pathname.length > 1) {
+      throw new TypeError(
+        `Cannot read the gRPC proxy URL "${url}": use grpc://HOST:PORT, such as ` +
+          "grpc://127.0.0.1:13000",
+      );
+    }
+    return new GrpcStorageProxy({
+      ...options,
+      host: parsed.hostname.replace(/^\[|\]$/g, ""),
+      port: parsed.port ? Number(parsed.port) : 13000,
+    });
+  }
+
+  /** Closes the connection; later calls fail. */
+  close(): void {
+    this.#closed = true;
+    this.#client.close();
+  }
+
+  /**
+   * Creates a study.
+   *
+   * @param options The study's name and directions.
+   * @returns The new study's id.
+   * @throws {DuplicatedStudyError} When the name is taken.
+   */
+  async createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
+    const studyName = studyNameOrDefault(options.studyName);
+    const reply = await this.#write("CreateNewStudy", {
+      studyName,
+      directions: (options.directions ?? ["minimize"]).map((d) => STUDY_DIRECTIONS.indexOf(d)),
+    }, () => new DuplicatedStudyError(studyName));
+    return Number(reply.studyId);
+  }
+
+  /**
+   * Looks a study up by name.
+   *
+   * @param studyName The study's name.
+   * @returns The study's id.
+   * @throws {StudyNotFoundError} When no study has that name.
+   */
+  async getStudyIdFromName(studyName: string): Promise<number> {
+    const reply = await this.#read(
+      "GetStudyIdFromName",
+      { studyName },
+      () => new StudyNotFoundError(studyName),
+    );
+    return Number(reply.studyId);
+  }
+
+  /**
+   * Reads a study.
+   *
+   * @param studyId The study's id.
+   * @returns The study's name and directions.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getStudy(studyId: number): Promise<FrozenStudy> {
+    const notFound = () => new StudyNotFoundError(studyId);
+    const [name, directions] = await Promise.all([
+      this.#read("GetStudyNameFromId", { studyId }, notFound),
+      this.#read("GetStudyDirections", { studyId }, notFound),
+    ]);
+    return { studyId, studyName: name.studyName, directions: directionsOf(directions) };
+  }
+
+  /**
+   * Lists every study.
+   *
+   * @returns The studies, in id order.
+   */
+  async getAllStudies(): Promise<FrozenStudy[]> {
+    const reply = await this.#read("GetAllStudies", {}, () => new Error("no studies"));
+    return (reply.studies as Array<{ studyId: bigint; studyName: string; directions: number[] }>)
+      .map((s) => ({
+        studyId: Number(s.studyId),
+        studyName: s.studyName,
+        directions: directionsOf(s),
+      }))
+      .sort((a, b) => a.studyId - b.studyId);
+  }
+
+  /**
+   * Creates a RUNNING trial with the next number.
+   *
+   * @param studyId The study's id.
+   * @returns The new trial's id.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async createNewTrial(studyId: number): Promise<number> {
+    const reply = await this.#write(
+      "CreateNewTrial",
+      { studyId, templateTrialIsNone: true },
+      () => new StudyNotFoundError(studyId),
+    );
+    const trialId = Number(reply.trialId);
+    this.#studyOfTrial.set(trialId, studyId);
+    return trialId;
+  }
+
+  /**
+   * Looks a trial up by its number in a study.
+   *
+   * @param studyId The study's id.
+   * @param trialNumber The trial's number.
+   * @returns The trial's id.
+   * @throws {TrialNotFoundError} When the study has no such trial.
+   */
+  async getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
+    const reply = await this.#read(
+      "GetTrialIdFromStudyIdTrialNumber",
+      { studyId, trialNumber },
+      () => new TrialNotFoundError({ studyId, number: trialNumber }),
+    );
+    const trialId = Number(reply.trialId);
+    this.#studyOfTrial.set(trialId, studyId);
+    return trialId;
+  }
+
+  /**
+   * Reads a trial.
+   *
+   * @param trialId The trial's id.
+   * @returns The trial's number, state and values.
+   * @throws {TrialNotFoundError} When the trial does not exist.
+   */
+  async getTrial(trialId: number): Promise<FrozenTrial> {
+    const { trial } = await this.#fetchTrial(trialId);
+    return { ...trial, studyId: await this.#studyIdOf(trialId) };
+  }
+
+  /**
+   * Lists the trials of a study, in one call.
+   *
+   * @param studyId The study's id.
+   * @returns The trials, in number order.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getAllTrials(studyId: number): Promise<FrozenTrial[]> {
+    const reply = await this.#read(
+      "GetTrials",
+      { studyId, trialIdGreaterThan: -1 },
+      () => new StudyNotFoundError(studyId),
+    );
+    return (reply.trials as ProtoTrial[])
+      .map((t) => ({ ...this.#remember(t).trial, studyId }))
+      .sort((a, b) => a.number - b.number);
+  }
+
+  /**
+   * Sets a trial's state and, for COMPLETE, its values.
+   *
+   * @param trialId The trial's id.
+   * @param state The new state.
+   * @param values The objective values, for COMPLETE.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  async setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
+    await this.#write(
+      "SetTrialStateValues",
+      { trialId, state: TRIAL_STATES.indexOf(state), values: values ?? [] },
+      () => new TrialNotFoundError(trialId),
+      trialId,
+    );
+  }
+
+  /**
+   * Reads a study's system attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    const reply = await this.#read(
+      "GetStudySystemAttributes",
+      { studyId },
+      () => new StudyNotFoundError(studyId),
+    );
+    return attrsOf(reply.systemAttributes);
+  }
+
+  /**
+   * Sets one system attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    await this.#write(
+      "SetStudySystemAttribute",
+      { studyId, key, value: pythonJsonDumps(value) },
+      () => new StudyNotFoundError(studyId),
+    );
+  }
+
+  /**
+   * Reads a trial's system attributes (from the cache for a finished trial).
+   *
+   * @param trialId The trial's id.
+   * @returns The attributes.
+   * @throws {TrialNotFoundError} When the trial does not exist.
+   */
+  async getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
+    return { ...(await this.#fetchTrial(trialId)).attrs };
+  }
+
+  /**
+   * Sets one system attribute of a RUNNING or WAITING trial; the proxy checks the state.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    await this.#write(
+      "SetTrialSystemAttribute",
+      { trialId, key, value: pythonJsonDumps(value) },
+      () => new TrialNotFoundError(trialId),
+      trialId,
+    );
+  }
+
+  async #fetchTrial(trialId: number) {
+    const cached = this.#finishedTrials.get(trialId);
+    if (cached) return cached;
+    const reply = await this.#read(
+      "GetTrial",
+      { trialId },
+      () => new TrialNotFoundError(trialId),
+    );
+    return this.#remember(reply.trial as ProtoTrial);
+  }
+
+  /** A trial's study: known from an earlier call, else looked for study by study. */
+  async #studyIdOf(trialId: number): Promise<number> {
+    const known = this.#studyOfTrial.get(trialId);
+    if (known !== undefined) return known;
+    for (const { studyId } of await this.getAllStudies()) {
+      const reply = await this.#read(
+        "GetTrials",
+        { studyId, includedTrialIds: [trialId], trialIdGreaterThan: Number.MAX_SAFE_INTEGER },
+        () => new StudyNotFoundError(studyId),
+      );
+      if (reply.trials.length > 0) {
+        this.#studyOfTrial.set(trialId, studyId);
+        return studyId;
+      }
+    }
+    throw new TrialNotFoundError(trialId);
+  }
+
+  #remember(proto: ProtoTrial) {
+    const trialId = Number(proto.trialId);
+    const cached = this.#finishedTrials.get(trialId);
+    if (cached) return cached;
+    const state = TRIAL_STATES[proto.state] as TrialState;
+    const entry = {
+      trial: {
+        trialId,
+        studyId: -1, // set by the caller, who knows the study
+        number: Number(proto.number),
+        state,
+        values: state === "COMPLETE" ? [...proto.values] : null,
+      },
+      attrs: attrsOf(proto.systemAttributes),
+    };
+    if (isFinished(state)) this.#finishedTrials.set(trialId, entry);
+    return entry;
+  }
+
+  /** A read: tried again while the proxy is unreachable (a restart). */
+  async #read(method: string, request: Record<string, unknown>, notFound: NotFound) {
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.#call(method, request, notFound);
+      } catch (error) {
+        // Only a refused or dropped connection (a restart); a deadline is the caller's budget.
+        const restarting = error instanceof StorageUnreachableError &&
+          connectionLost(error.cause as GrpcError);
+        if (!restarting || attempt >= this.#readRetries) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  /** A write: never repeated; a refusal for a finished trial names the trial's state. */
+  async #write(
+    method: string,
+    request: Record<string, unknown>,
+    notFound: NotFound,
+    trialId?: number,
+  ) {
+    try {
+      return await this.#call(method, request, notFound);
+    } catch (error) {
+      if (error instanceof FailedPrecondition && trialId !== undefined) {
+        const { state } = await this.getTrial(trialId);
+        throw new UpdateFinishedTrialError(trialId, state);
+      }
+      throw error;
+    }
+  }
+
+  #call(
+    method: string,
+    request: Record<string, unknown>,
+    notFound: NotFound,
+    // deno-lint-ignore no-explicit-any
+  ): Promise<any> {
+    const path = `/optuna.StorageService/${method}`;
+    return new Promise((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        path,
+        (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length),
+        (bytes: Buffer) => decode(`${method}Reply`, bytes),
+        encode(`${method}Request`, request),
+        new Metadata(),
+        { deadline: Date.now() + this.#timeout },
+        (error, reply) => {
+          if (!error) return resolve(reply);
+          if (connectionLost(error)) this.#reconnect();
+          reject(this.#error(method, error, notFound));
+        },
+      );
+    });
+  }
+
+  #error(method: string, error: GrpcError, notFound: NotFound) {
+    const details = error.details ?? String(error);
+    const code = connectionLost(error) ? status.UNAVAILABLE : error.code;
+    switch (code) {
+      case status.NOT_FOUND:
+        return notFound();
+      case status.ALREADY_EXISTS:
+        return notFound(); // only CreateNewStudy answers it: the duplicate name
+      case status.FAILED_PRECONDITION:
+        return new FailedPrecondition(details);
+      case status.UNAVAILABLE:
+      case status.DEADLINE_EXCEEDED:
+        return new StorageUnreachableError(
+          `Cannot reach the Optuna gRPC proxy at ${this.address} (${method}: ` +
+            `${status[error.code!]}, ${details}); start it with ` +
+            "optuna.storages.run_grpc_proxy_server(storage, host=..., port=...), or check " +
+            "the host and port",
+          { cause: error },
+        );
+      case status.INTERNAL:
+        return new Error(
+          `The server at ${this.address} does not answer ${method} as an Optuna gRPC proxy ` +
+            `(INTERNAL: ${details}); check that the host and port are the proxy's`,
+          { cause: error },
+        );
+      case status.UNIMPLEMENTED:
+        return new Error(
+          `The Optuna gRPC proxy at ${this.address} does not know ${method}: it runs an ` +
+            "Optuna older than 5.0; upgrade the proxy's Optuna",
+          { cause: error },
+        );
+      default:
+        return new Error(
+          `The Optuna gRPC proxy at ${this.address} failed ${method} ` +
+            `(${status[error.code ?? status.UNKNOWN] ?? error.code}): ${details}`,
+          { cause: error },
+        );
+    }
+  }
+}
+
+interface ProtoTrial {
+  trialId: bigint;
+  number: bigint;
+  state: number;
+  values: number[];
+  systemAttributes: Record<string, string>;
+}
+
+/** A refusal to change a finished trial, before it is named with the trial's state. */
+class FailedPrecondition extends Error {}
+
+/** What grpc-js rejects a call with. */
+interface GrpcError {
+  code?: number;
+  details?: string;
+}
+
+/**
+ * A connection refused, or one that broke under the call (grpc-js reports a socket the proxy's
+ * death ended as INTERNAL): a restart, unlike INTERNAL from a server that is no gRPC proxy.
+ */
+function connectionLost(error: GrpcError): boolean {
+  return error.code === status.UNAVAILABLE ||
+    (error.code === status.INTERNAL &&
+      /socket has been ended|ECONNRESET|internal client error/i.test(error.details ?? ""));
+}
+
+function directionsOf(message: { directions: number[] }): FrozenStudy["directions"] {
+  return message.directions.map((d) => STUDY_DIRECTIONS[d]);
+}
+
+/** The proxy sends each value as Python's json.dumps text. */
+function attrsOf(values: Record<string, string>): Record<string, JsonValue> {
+  const attrs: Record<string, JsonValue> = {};
+  for (const [key, text] of Object.entries(values)) {
+    attrs[key] = parsePythonJson(text) as JsonValue;
+  }
+  return attrs;
+}
