@@ -10,13 +10,15 @@
  *   Boto3ArtifactStore, on s3rver (started here) and on Swift when `OPTUNA_TEST_SWIFT_S3` is
  *   set (as `.ci/run` sets it).
  * - Journal: `bench/journal_meta.ts`, whose table is copied in.
+ * - gRPC storage proxy: `bench/grpc_list.ts` (when `--python` has grpcio), copied in too.
  *
  * Each round trip uploads a file of random bytes with `uploadArtifact`, downloads it with
  * `downloadArtifact` (the baselines: their own way) and compares the copy with `cmp`. Times are
  * the phases measured inside each process; peak RSS is the process's (GNU time). Python parts
  * are skipped with a note when `--python` lacks optuna (or boto3).
  *
- * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1] [--only filesystem,s3,journal]
+ * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1]
+ *   [--only filesystem,s3,journal,grpc]
  *   [--python python3] [--out bench/results]
  *
  * @module
@@ -33,7 +35,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "1,4,16,64,256,1024" },
     runs: { type: "string", default: "1" },
-    only: { type: "string", default: "filesystem,s3,journal" },
+    only: { type: "string", default: "filesystem,s3,journal,grpc" },
     python: { type: "string", default: "python3" },
     out: { type: "string", default: fileURLToPath(new URL("results", import.meta.url)) },
   },
@@ -287,6 +289,22 @@ try {
         await section(`S3 on ${server.name}`, slug, contenders, await sweep(slug, contenders)),
       );
     }
+  }
+
+  if (only.has("grpc")) {
+    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--lock=.deno.lock", here("grpc_list.ts"), "--python", python],
+      env: { NO_COLOR: "1" },
+    }).output();
+    if (code !== 0) throw new Error(`grpc_list.ts: ${new TextDecoder().decode(stderr)}`);
+    report.push(
+      "## gRPC storage proxy",
+      "",
+      "```",
+      new TextDecoder().decode(stdout).trim(),
+      "```",
+      "",
+    );
   }
 
   if (only.has("journal")) {
