@@ -9,12 +9,13 @@ import { GetObjectCommand } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { optunaPython, service } from "../_env.ts";
 import { pseudoRandomBytes, sha256Stream, withTempDir } from "../_helpers.ts";
 import { withDatabase } from "../_postgres.ts";
-import { freePort, s3Client, startS3rver } from "../_servers.ts";
+import { freePort, grpcPython, s3Client, startGrpcProxy, startS3rver } from "../_servers.ts";
 
 const WORKER = fileURLToPath(new URL("../../examples/deploy_worker.ts", import.meta.url));
 const SIDE = fileURLToPath(new URL("../interop/_optuna_side.py", import.meta.url));
 const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const python = optunaPython();
+const grpc = grpcPython(python);
 const MiB = 1024 * 1024;
 // Started when the module loads, outside any test (see tests/stores/s3_test.ts).
 const s3rver = await startS3rver();
@@ -32,6 +33,32 @@ function body(hash: ReturnType<typeof createHash>, mib: number) {
   });
 }
 
+/** Starts the worker on a free port with no file access, once it listens. */
+async function startWorker(storage: string) {
+  const port = freePort();
+  const s3 = s3rver;
+  const worker = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-sys", WORKER],
+    env: {
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      OPTUNA_STORAGE: storage,
+      OPTUNA_S3_BUCKET: s3.bucket,
+      AWS_ENDPOINT_URL: s3.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: s3.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = worker.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read(); // "listening on ..."
+  assert.match(value ?? "", /listening on http:\/\/127\.0\.0\.1/);
+  reader.releaseLock();
+  return { worker, port };
+}
+
 Deno.test({
   name:
     "The Deploy worker streams a 100 MiB request body into S3 and PostgreSQL, and answers 201/200/400/404/409",
@@ -46,28 +73,9 @@ Deno.test({
         }).output();
         assert.equal(py.code, 0, new TextDecoder().decode(py.stderr));
       });
-      const port = freePort();
-      const worker = new Deno.Command(Deno.execPath(), {
-        args: ["run", "--allow-net=127.0.0.1", "--allow-env", "--allow-sys", WORKER],
-        env: {
-          PORT: String(port),
-          HOST: "127.0.0.1",
-          OPTUNA_STORAGE: url,
-          OPTUNA_S3_BUCKET: s3.bucket,
-          AWS_ENDPOINT_URL: s3.endpoint,
-          AWS_REGION: "us-east-1",
-          AWS_ACCESS_KEY_ID: s3.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
-        },
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
+      const { worker, port } = await startWorker(url);
       const client = s3Client(s3);
       try {
-        const reader = worker.stdout.pipeThrough(new TextDecoderStream()).getReader();
-        const { value } = await reader.read(); // "listening on ..."
-        assert.match(value ?? "", /listening on http:\/\/127\.0\.0\.1/);
-        reader.releaseLock();
         const at = (path: string) => `http://127.0.0.1:${port}${path}`;
 
         const hash = createHash("sha256");
@@ -158,6 +166,50 @@ Deno.test({
       }
       const logged = await new Response(worker.stderr).text();
       assert.doesNotMatch(logged, /StreamConsumedError|Internal error|Error/, logged);
+    });
+  },
+});
+
+Deno.test({
+  name:
+    "The Deploy worker records artifacts through Optuna's gRPC storage proxy (OPTUNA_STORAGE=grpc://...)",
+  ignore: base.ignore || grpc.ignore,
+  sanitizeOps: false, // grpc-js's and the SDK's timers outlive the worker's requests
+  sanitizeResources: false,
+  async fn() {
+    await withDatabase(base.value, grpc.value, true, async (url) => {
+      await withTempDir(async (dir) => {
+        await Deno.mkdir(join(dir, "py-artifacts"));
+        const py = await new Deno.Command(grpc.value, {
+          args: [SIDE, "create", url, "deploy", join(dir, "py-artifacts")],
+        }).output();
+        assert.equal(py.code, 0, new TextDecoder().decode(py.stderr));
+      });
+      const proxy = await startGrpcProxy(grpc.value, url);
+      const { worker, port } = await startWorker(proxy.url);
+      try {
+        const at = (path: string) => `http://127.0.0.1:${port}${path}`;
+        const post = await fetch(at("/studies/deploy/trials/0/artifacts?filename=a.txt"), {
+          method: "POST",
+          body: "through the proxy",
+        });
+        assert.equal(post.status, 201, await post.clone().text());
+        const { artifact_id } = await post.json();
+        const metas = await (await fetch(at("/studies/deploy/trials/0/artifacts"))).json();
+        assert.ok(metas.some((m: { artifact_id: string }) => m.artifact_id === artifact_id));
+        const late = await fetch(at("/studies/deploy/trials/1/artifacts?filename=l.txt"), {
+          method: "POST",
+          body: "x",
+        });
+        assert.equal(late.status, 409);
+        await late.body?.cancel();
+      } finally {
+        worker.kill();
+        await worker.status;
+        await worker.stdout.cancel().catch(() => {});
+        await worker.stderr.cancel().catch(() => {});
+        await proxy.kill();
+      }
     });
   },
 });
