@@ -1,18 +1,9 @@
 // One measured run: list every trial's artifacts from a journal, cold; then append 100 lines
 // from another writer and list again. Prints JSON with the times in seconds.
-import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
+import { listAll } from "./_list_all.ts";
 
 const [path, extraLines] = Deno.args;
-
-async function listAll(storage: JournalFileStorage): Promise<number> {
-  const [study] = await storage.getAllStudies();
-  let count = 0;
-  for (const trial of await storage.getAllTrials(study.studyId)) {
-    count += (await getAllArtifactMeta({ trialId: trial.trialId, storage })).length;
-  }
-  return count;
-}
 
 let start = performance.now();
 const storage = new JournalFileStorage(path);

@@ -10,7 +10,7 @@ import { withTempDir } from "../_helpers.ts";
 
 const python = optunaPython();
 const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
-const WRITER = fileURLToPath(new URL("_journal_writer.ts", import.meta.url));
+const WRITER = fileURLToPath(new URL("_writer.ts", import.meta.url));
 const PER_PROCESS = 200;
 
 async function run(command: string, args: string[]): Promise<string[]> {

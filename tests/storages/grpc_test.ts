@@ -27,7 +27,7 @@ import { freePort, type GrpcProxy, grpcPython, startGrpcProxy } from "../_server
 const python = grpcPython(optunaPython());
 const postgresUrl = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const SIDE = fileURLToPath(new URL("../interop/_optuna_side.py", import.meta.url));
-const WRITER = fileURLToPath(new URL("_grpc_writer.ts", import.meta.url));
+const WRITER = fileURLToPath(new URL("../interop/_writer.ts", import.meta.url));
 const CLI = fileURLToPath(new URL("../../cli/mod.ts", import.meta.url));
 // grpc-js's connections and reconnect timers outlive close() for a moment (under Deno 2.5,
 // also a connection to a stalled server); each test closes every client it opens.

@@ -1,12 +1,18 @@
-// A writer process for the journal concurrency test: N uploads, alternating between the study
-// and its first trial. Prints the artifact ids as JSON.
+// A writer process for the concurrency tests: N uploads, alternating between the study and its
+// trial 0, through a journal file (with its lock kind) or Optuna's gRPC proxy (grpc://...).
+// Prints the artifact ids as JSON.
+// Usage: _writer.ts STORAGE STUDY ARTIFACT_DIR N [symlink|open]
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { loadStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 
-const [journal, studyName, artifactDir, count, lock] = Deno.args;
-const storage = new JournalFileStorage(journal, { lock: lock as "symlink" | "open" });
+const [spec, studyName, artifactDir, count, lock] = Deno.args;
+// Imported only for a proxy: grpc-js reads its environment when it loads (--allow-env).
+const grpc = spec.startsWith("grpc://")
+  ? (await import("../../storages/grpc.ts")).GrpcStorageProxy.fromUrl(spec)
+  : undefined;
+const storage = grpc ?? new JournalFileStorage(spec, { lock: lock as "symlink" | "open" });
 const study = await loadStudy({ storage, studyName });
 const trial = await study.trial(0);
 const artifactStore = new FileSystemArtifactStore(artifactDir);
@@ -21,4 +27,5 @@ for (let i = 0; i < Number(count); i++) {
     }),
   );
 }
+grpc?.close();
 console.log(JSON.stringify(ids));
