@@ -27,6 +27,7 @@ const EXPECTED: Record<string, string[]> = {
   "@optuna-deno/artifacts/sqlite": ["SqliteStorage", "RdbStorage"],
   "@optuna-deno/artifacts/postgres": ["PostgresStorage", "RdbStorage"],
   "@optuna-deno/artifacts/grpc": ["GrpcStorageProxy"],
+  "@optuna-deno/artifacts/http": ["createArtifactHandler"],
   "@optuna-deno/artifacts/cli": ["main", "USAGE"],
 };
 

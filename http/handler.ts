@@ -1,0 +1,525 @@
+/**
+ * Serves and receives the artifacts of Optuna studies over HTTP, from any Web-standard server:
+ * `Deno.serve`, Deno Deploy, Hono, Oak. The URLs are optuna-dashboard's artifact routes, so a
+ * link that works against the dashboard works here.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createStudy, InMemoryArtifactStore, uploadArtifact } from "@optuna-deno/artifacts";
+ * import { createArtifactHandler } from "@optuna-deno/artifacts/http";
+ * const artifactStore = new InMemoryArtifactStore();
+ * const study = await createStudy();
+ * const id = await uploadArtifact({
+ *   artifactStore,
+ *   studyOrTrial: study,
+ *   body: "x,y\n1,2\n",
+ *   filename: "points.csv",
+ * });
+ * const handler = createArtifactHandler({ artifactStore, storage: study.storage });
+ * const response = await handler(new Request(`http://h/artifacts/${study.studyId}/${id}`));
+ * assert.equal(response.headers.get("content-type"), "text/csv");
+ * assert.equal(await response.text(), "x,y\n1,2\n");
+ * ```
+ *
+ * @module
+ */
+import { parseRange } from "./_range.ts";
+import { contentDisposition } from "./_content_disposition.ts";
+import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
+import { uploadArtifact } from "../helpers/upload_artifact.ts";
+import { removeArtifact } from "../helpers/remove_artifact.ts";
+import { safeFilename } from "../helpers/safe_filename.ts";
+import { recordedDigest } from "../helpers/_digest.ts";
+import { resolveTarget } from "../helpers/_attr_target.ts";
+import type { ArtifactMeta } from "../helpers/types.ts";
+import { isArtifactId } from "../stores/_artifact_id.ts";
+import { ArtifactNotFoundError } from "../stores/errors.ts";
+import {
+  StudyNotFoundError,
+  TrialNotFoundError,
+  UpdateFinishedTrialError,
+} from "../storages/errors.ts";
+import type { StudyStorage } from "../storages/types.ts";
+import type { ArtifactStore } from "../stores/types.ts";
+import type { StudyOrTrial } from "../study/study_or_trial.ts";
+
+/** What a request wants to do. */
+export type ArtifactAction = "read" | "list" | "write" | "delete";
+
+/** What a request reaches, as {@linkcode ArtifactHandlerOptions.authorize} is told. */
+export interface ArtifactRequestTarget {
+  /** What the request wants to do. */
+  action: ArtifactAction;
+  /** The study, by id or by name. */
+  study: { studyId: number } | { studyName: string };
+  /** The trial, by id or by number within the study; none for the study's own artifacts. */
+  trial?: { trialId: number } | { number: number };
+  /** The artifact, for a read or a delete. */
+  artifactId?: string;
+}
+
+/** Options of {@linkcode createArtifactHandler}. */
+export interface ArtifactHandlerOptions {
+  /** Where the bytes are. */
+  artifactStore: ArtifactStore;
+  /** The Optuna storage that records them. */
+  storage: StudyStorage;
+  /**
+   * The path the routes start under, such as `"/optuna"`.
+   *
+   * @default {""}
+   */
+  basePath?: string;
+  /**
+   * Accept uploads and deletes; off, they are 403.
+   *
+   * @default {false}
+   */
+  allowWrites?: boolean;
+  /**
+   * Decides each request once its URL is checked and before any storage or store call; `false`
+   * answers 401 (without an `Authorization` header) or 403. Unset, everyone may read.
+   */
+  authorize?: (request: Request, target: ArtifactRequestTarget) => boolean | Promise<boolean>;
+  /** The largest upload in bytes; a larger body is 413 and nothing is stored. Unset: no limit. */
+  maxUploadBytes?: number;
+  /**
+   * Told about unexpected errors (answered 500 without detail).
+   *
+   * @default {console.error}
+   */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+/**
+ * Makes a request handler for `Deno.serve` (or any server of Web `Request`s) with these routes,
+ * under `basePath`:
+ *
+ * - `GET`/`HEAD /artifacts/:studyId/:artifactId` and `/artifacts/:studyId/:trialId/:artifactId`:
+ *   the bytes, with the recorded `Content-Type` and `Content-Encoding`, `Content-Length`, an
+ *   `ETag` (304 for `If-None-Match`), one `Range` (206; 416 when it starts past the end), and
+ *   `Content-Disposition: inline` with the file name (optuna-dashboard's URLs).
+ * - `GET /api/artifacts/:studyId[/:trialId]`: the artifacts' metadata as JSON.
+ * - `POST /api/artifacts/:studyId[/:trialId]`: an upload: a raw body with `?filename=`,
+ *   `multipart/form-data` (its first file), or optuna-dashboard's JSON (`{"file": data URI,
+ *   "filename"}`); 201 with `{"artifact_id", "artifacts"}`.
+ * - `DELETE /api/artifacts/:studyId[/:trialId]/:artifactId`: 204.
+ * - The same by study name and trial number: `/studies/:name[/trials/:number]/artifacts[/:id]`.
+ *
+ * Errors are JSON `{"error": "..."}`: 400 for a malformed id, name, range or body, 401/403 for
+ * a refusal, 404 for an unknown study, trial or artifact (or one that the study or trial does
+ * not list), 405, 409 for a finished trial, 413, 416, and 500 without detail for the rest. A
+ * client that disconnects cancels the store's stream; an upload it abandons stores nothing.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { FileSystemArtifactStore } from "@optuna-deno/artifacts";
+ * import { JournalFileStorage } from "@optuna-deno/artifacts/journal";
+ * import { createArtifactHandler } from "@optuna-deno/artifacts/http";
+ * Deno.serve(createArtifactHandler({
+ *   artifactStore: new FileSystemArtifactStore("./artifacts"),
+ *   storage: new JournalFileStorage("./optuna-journal.log"),
+ * }));
+ * ```
+ *
+ * @param options The store, the storage, and who may do what.
+ * @returns The handler.
+ */
+export function createArtifactHandler(
+  options: ArtifactHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const base = (options.basePath ?? "").replace(/\/+$/, "");
+  const onError = options.onError ?? ((error: unknown) => console.error(error));
+  return async (request) => {
+    try {
+      const url = new URL(request.url);
+      if (!url.pathname.startsWith(`${base}/`)) throw new HttpError(404, "No such route");
+      const route = parseRoute(url.pathname.slice(base.length + 1), request.method);
+      await authorize(options, request, route);
+      return await serve(options, request, url, route);
+    } catch (error) {
+      return errorResponse(error, request, onError);
+    }
+  };
+}
+
+/** An answer other than 200, with a message that is safe to show anyone. */
+class HttpError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  constructor(status: number, message: string, headers: Record<string, string> = {}) {
+    super(message);
+    this.status = status;
+    this.headers = headers;
+  }
+}
+
+interface Route {
+  action: ArtifactAction;
+  study: ArtifactRequestTarget["study"];
+  trial?: ArtifactRequestTarget["trial"];
+  artifactId?: string;
+}
+
+const METHODS: Record<ArtifactAction, string[]> = {
+  read: ["GET", "HEAD"],
+  list: ["GET", "HEAD"],
+  write: ["POST"],
+  delete: ["DELETE"],
+};
+
+/** The route a path names, checked before anything is looked up. */
+function parseRoute(path: string, method: string): Route {
+  const parts = path.split("/");
+  let segments: string[];
+  try {
+    segments = parts.map((p) => decodeURIComponent(p));
+  } catch {
+    throw new HttpError(400, "The path holds a malformed percent-escape");
+  }
+  const choose = (routes: Partial<Record<string, Route>>): Route => {
+    const found = Object.entries(routes).find(([, r]) => r && METHODS[r.action].includes(method));
+    if (found) return found[1]!;
+    const allowed = Object.values(routes).flatMap((r) => (r ? METHODS[r.action] : []));
+    throw new HttpError(405, `Method ${method} is not allowed here`, { allow: allowed.join(", ") });
+  };
+  const [head, ...rest] = segments;
+  if (head === "artifacts" && (rest.length === 2 || rest.length === 3)) {
+    const study = { studyId: id(rest[0], "study id") };
+    const trial = rest.length === 3 ? { trialId: id(rest[1], "trial id") } : undefined;
+    return choose({ read: { action: "read", study, trial, artifactId: artifactId(rest.at(-1)!) } });
+  }
+  if (head === "api" && rest[0] === "artifacts" && rest.length >= 2 && rest.length <= 4) {
+    const study = { studyId: id(rest[1], "study id") };
+    // As optuna-dashboard: a number after the study is a trial id, anything else an artifact.
+    const trialGiven = rest.length >= 3 && /^\d+$/.test(rest[2]);
+    const trial = trialGiven ? { trialId: id(rest[2], "trial id") } : undefined;
+    const last = rest.length === 4 || (rest.length === 3 && !trialGiven) ? rest.at(-1)! : undefined;
+    if (last !== undefined) {
+      return choose({ delete: { action: "delete", study, trial, artifactId: artifactId(last) } });
+    }
+    return choose({
+      list: { action: "list", study, trial },
+      write: { action: "write", study, trial },
+    });
+  }
+  if (head === "studies" && rest.length >= 2) {
+    const study = { studyName: name(rest[0]) };
+    let tail = rest.slice(1);
+    let trial: Route["trial"];
+    if (tail[0] === "trials" && tail.length >= 3) {
+      trial = { number: id(tail[1], "trial number") };
+      tail = tail.slice(2);
+    }
+    if (tail[0] === "artifacts" && tail.length === 1) {
+      return choose({
+        list: { action: "list", study, trial },
+        write: { action: "write", study, trial },
+      });
+    }
+    if (tail[0] === "artifacts" && tail.length === 2) {
+      const target = artifactId(tail[1]);
+      return choose({
+        read: { action: "read", study, trial, artifactId: target },
+        delete: { action: "delete", study, trial, artifactId: target },
+      });
+    }
+  }
+  throw new HttpError(404, "No such route");
+}
+
+function id(text: string, what: string): number {
+  if (!/^\d{1,15}$/.test(text)) {
+    throw new HttpError(400, `The ${what} must be a decimal number below 10^15`);
+  }
+  return Number(text);
+}
+
+function artifactId(text: string): string {
+  if (!isArtifactId(text)) throw new HttpError(400, "The artifact id is not valid");
+  return text;
+}
+
+function name(text: string): string {
+  // deno-lint-ignore no-control-regex
+  if (text === "" || text.length > 512 || /[\u0000-\u001f\u007f]/.test(text)) {
+    throw new HttpError(400, "The study name is empty, too long or holds a control character");
+  }
+  return text;
+}
+
+async function authorize(options: ArtifactHandlerOptions, request: Request, route: Route) {
+  const writing = route.action === "write" || route.action === "delete";
+  if (writing && !options.allowWrites) {
+    throw new HttpError(403, "Uploads and deletes are disabled on this server");
+  }
+  if (!options.authorize) return;
+  if (await options.authorize(request, { ...route })) return;
+  if (request.headers.has("authorization")) throw new HttpError(403, "Forbidden");
+  throw new HttpError(401, "Authentication required", { "www-authenticate": "Bearer" });
+}
+
+/** The study or trial a route names, looked up: 404 for unknown ones. */
+async function targetOf(storage: StudyStorage, route: Route): Promise<StudyOrTrial> {
+  try {
+    const studyId = "studyId" in route.study
+      ? (await storage.getStudy(route.study.studyId)).studyId
+      : await storage.getStudyIdFromName(route.study.studyName);
+    if (!route.trial) return { studyId, storage };
+    const trialId = "trialId" in route.trial
+      ? route.trial.trialId
+      : await storage.getTrialIdFromStudyIdTrialNumber(studyId, route.trial.number);
+    const trial = await storage.getTrial(trialId);
+    if (trial.studyId !== studyId) throw new HttpError(404, "The study has no such trial");
+    return { trialId, storage };
+  } catch (error) {
+    if (error instanceof StudyNotFoundError) throw new HttpError(404, "No such study");
+    if (error instanceof TrialNotFoundError) throw new HttpError(404, "No such trial");
+    throw error;
+  }
+}
+
+async function serve(
+  options: ArtifactHandlerOptions,
+  request: Request,
+  url: URL,
+  route: Route,
+): Promise<Response> {
+  const target = await targetOf(options.storage, route);
+  switch (route.action) {
+    case "list":
+      return json(200, (await getAllArtifactMeta(target, { onInvalidEntry() {} })).map(snake));
+    case "read":
+      return await download(options, request, target, route.artifactId!);
+    case "write":
+      return await upload(options, request, url, target);
+    case "delete":
+      await listed(target, route.artifactId!);
+      try {
+        await removeArtifact({
+          artifactStore: options.artifactStore,
+          studyOrTrial: target,
+          artifactId: route.artifactId!,
+        });
+      } catch (error) {
+        if (error instanceof ArtifactNotFoundError) throw new HttpError(404, "No such artifact");
+        throw error;
+      }
+      return new Response(null, { status: 204 });
+  }
+}
+
+/** The metadata of an artifact that the study or trial lists; 404 otherwise. */
+async function listed(target: StudyOrTrial, artifactId: string): Promise<ArtifactMeta> {
+  const metas = await getAllArtifactMeta(target, { onInvalidEntry() {} });
+  const meta = metas.find((m) => m.artifactId === artifactId);
+  if (!meta) throw new HttpError(404, "No such artifact");
+  return meta;
+}
+
+async function download(
+  options: ArtifactHandlerOptions,
+  request: Request,
+  target: StudyOrTrial,
+  artifactId: string,
+): Promise<Response> {
+  const { artifactStore } = options;
+  const meta = await listed(target, artifactId);
+  const digest = await recordedDigest(resolveTarget(target), artifactId);
+  let size: number | undefined;
+  try {
+    size = artifactStore.stat
+      ? (await artifactStore.stat(artifactId, { signal: request.signal })).size
+      : undefined;
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) throw new HttpError(404, "No such artifact");
+    throw error;
+  }
+  // Artifacts never change under an id: the id (or the recorded digest) is a strong tag.
+  const etag = digest ? `"sha256-${digest.sha256}"` : `"${artifactId}"`;
+  const headers = new Headers({
+    "content-type": meta.mimetype,
+    "content-disposition": contentDisposition(meta.filename),
+    etag,
+    "cache-control": "private, max-age=0, must-revalidate",
+    // Served inline on this origin: an SVG or HTML artifact must not run scripts here.
+    "content-security-policy":
+      "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+    "x-content-type-options": "nosniff",
+    "access-control-allow-origin": "*",
+  });
+  if (meta.encoding) headers.set("content-encoding", meta.encoding);
+  if (matches(request.headers.get("if-none-match"), etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+  let start = 0;
+  let length = size;
+  let status = 200;
+  if (size !== undefined) {
+    headers.set("accept-ranges", "bytes");
+    const ifRange = request.headers.get("if-range");
+    const range = ifRange === null || ifRange === etag
+      ? parseRange(request.headers.get("range"), size)
+      : undefined;
+    if (range === "unsatisfiable") {
+      throw new HttpError(416, "The range starts past the end of the artifact", {
+        "content-range": `bytes */${size}`,
+      });
+    }
+    if (range) {
+      status = 206;
+      start = range.start;
+      length = range.end - range.start + 1;
+      headers.set("content-range", `bytes ${range.start}-${range.end}/${size}`);
+    }
+    headers.set("content-length", String(length));
+  }
+  if (request.method === "HEAD") return new Response(null, { status, headers });
+  let body: ReadableStream<Uint8Array>;
+  try {
+    body = await artifactStore.open(artifactId, { offset: start, signal: request.signal });
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) throw new HttpError(404, "No such artifact");
+    throw error;
+  }
+  return new Response(length === undefined ? body : limited(body, length), { status, headers });
+}
+
+function matches(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return false;
+  return ifNoneMatch.trim() === "*" ||
+    ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
+}
+
+/** The first `length` bytes of `stream`; the rest is not read (the source is cancelled). */
+function limited(stream: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let left = length;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (left === 0) {
+        controller.close();
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      const chunk = value.length > left ? value.subarray(0, left) : value;
+      left -= chunk.length;
+      controller.enqueue(chunk);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+async function upload(
+  options: ArtifactHandlerOptions,
+  request: Request,
+  url: URL,
+  target: StudyOrTrial,
+): Promise<Response> {
+  const max = options.maxUploadBytes;
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (max !== undefined && declared > max) {
+    throw new HttpError(413, `The body is larger than the limit of ${max} bytes`);
+  }
+  const { body, filename } = await uploadSource(request, url);
+  let file: string;
+  try {
+    file = safeFilename(filename);
+  } catch {
+    throw new HttpError(400, "The file name is empty, a dot name or holds a control character");
+  }
+  let tooLarge = false;
+  let received = 0;
+  const capped = max === undefined ? body : body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        received += chunk.length;
+        if (received > max) {
+          tooLarge = true;
+          controller.error(new HttpError(413, `The body is larger than the limit of ${max} bytes`));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+  try {
+    const artifactId = await uploadArtifact({
+      artifactStore: options.artifactStore,
+      studyOrTrial: target,
+      body: capped,
+      filename: file,
+      signal: request.signal,
+    });
+    const artifacts = (await getAllArtifactMeta(target, { onInvalidEntry() {} })).map(snake);
+    return json(201, { artifact_id: artifactId, artifacts });
+  } catch (error) {
+    if (tooLarge) throw new HttpError(413, `The body is larger than the limit of ${max} bytes`);
+    if (error instanceof UpdateFinishedTrialError) {
+      throw new HttpError(409, "The trial has finished; its artifacts cannot change");
+    }
+    if (request.signal.aborted) throw new HttpError(400, "The client went away mid-upload");
+    throw error;
+  }
+}
+
+/** The bytes and file name of an upload, as a raw body, a form, or optuna-dashboard's JSON. */
+async function uploadSource(
+  request: Request,
+  url: URL,
+): Promise<{ body: ReadableStream<Uint8Array>; filename: string }> {
+  const type = request.headers.get("content-type") ?? "";
+  if (/^application\/json\b/i.test(type)) {
+    let payload: { file?: unknown; filename?: unknown };
+    try {
+      payload = await request.json();
+    } catch {
+      throw new HttpError(400, "The body is not JSON");
+    }
+    const data = typeof payload.file === "string"
+      ? /^data:[^,]*?(;base64)?,(.*)$/s.exec(payload.file)
+      : null;
+    if (!data) throw new HttpError(400, 'Give the file as a data URI in "file"');
+    const bytes = data[1]
+      ? Uint8Array.from(atob(data[2]), (c) => c.charCodeAt(0))
+      : new TextEncoder().encode(decodeURIComponent(data[2]));
+    return {
+      body: ReadableStream.from([bytes]),
+      filename: typeof payload.filename === "string" ? payload.filename : "",
+    };
+  }
+  const filename = url.searchParams.get("filename");
+  if (!filename) throw new HttpError(400, "Give the file name: ?filename=NAME");
+  return { body: request.body ?? ReadableStream.from<Uint8Array>([]), filename };
+}
+
+function snake(meta: ArtifactMeta) {
+  return {
+    artifact_id: meta.artifactId,
+    filename: meta.filename,
+    mimetype: meta.mimetype,
+    encoding: meta.encoding,
+  };
+}
+
+function json(status: number, value: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(value), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+  });
+}
+
+function errorResponse(
+  error: unknown,
+  request: Request,
+  onError: (error: unknown, request: Request) => void,
+): Response {
+  if (error instanceof HttpError) {
+    return json(error.status, { error: error.message }, error.headers);
+  }
+  onError(error, request);
+  return json(500, { error: "Internal error" });
+}
