@@ -26,6 +26,7 @@
  */
 import { parseRange } from "./_range.ts";
 import { contentDisposition } from "./_content_disposition.ts";
+import { firstFilePart, formBoundary, MultipartError } from "./_multipart.ts";
 import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
@@ -329,9 +330,7 @@ async function download(
   const digest = await recordedDigest(resolveTarget(target), artifactId);
   let size: number | undefined;
   try {
-    size = artifactStore.stat
-      ? (await artifactStore.stat(artifactId, { signal: request.signal })).size
-      : undefined;
+    size = artifactStore.stat ? (await artifactStore.stat(artifactId)).size : undefined;
   } catch (error) {
     if (error instanceof ArtifactNotFoundError) throw new HttpError(404, "No such artifact");
     throw error;
@@ -378,7 +377,8 @@ async function download(
   if (request.method === "HEAD") return new Response(null, { status, headers });
   let body: ReadableStream<Uint8Array>;
   try {
-    body = await artifactStore.open(artifactId, { offset: start, signal: request.signal });
+    // A client that goes away cancels the response's body, and with it the store's stream.
+    body = await artifactStore.open(artifactId, { offset: start });
   } catch (error) {
     if (error instanceof ArtifactNotFoundError) throw new HttpError(404, "No such artifact");
     throw error;
@@ -433,7 +433,22 @@ async function upload(
   }
   let tooLarge = false;
   let received = 0;
-  const capped = max === undefined ? body : body.pipeThrough(
+  let bodyFailed = false;
+  const reader = body.getReader();
+  const watched = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        bodyFailed = true; // the client went away, or its form broke off
+        throw error;
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  const capped = max === undefined ? watched : watched.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         received += chunk.length;
@@ -452,7 +467,6 @@ async function upload(
       studyOrTrial: target,
       body: capped,
       filename: file,
-      signal: request.signal,
     });
     const artifacts = (await getAllArtifactMeta(target, { onInvalidEntry() {} })).map(snake);
     return json(201, { artifact_id: artifactId, artifacts });
@@ -461,7 +475,10 @@ async function upload(
     if (error instanceof UpdateFinishedTrialError) {
       throw new HttpError(409, "The trial has finished; its artifacts cannot change");
     }
-    if (request.signal.aborted) throw new HttpError(400, "The client went away mid-upload");
+    if (error instanceof MultipartError) throw new HttpError(400, error.message);
+    if (bodyFailed) {
+      throw new HttpError(400, "The body broke off before its end; nothing was stored");
+    }
     throw error;
   }
 }
@@ -490,6 +507,17 @@ async function uploadSource(
       body: ReadableStream.from([bytes]),
       filename: typeof payload.filename === "string" ? payload.filename : "",
     };
+  }
+  const boundary = formBoundary(type);
+  if (boundary !== undefined) {
+    if (!request.body) throw new HttpError(400, "The form is empty");
+    try {
+      const { filename, content } = await firstFilePart(request.body, boundary);
+      return { body: content, filename };
+    } catch (error) {
+      if (error instanceof MultipartError) throw new HttpError(400, error.message);
+      throw error;
+    }
   }
   const filename = url.searchParams.get("filename");
   if (!filename) throw new HttpError(400, "Give the file name: ?filename=NAME");

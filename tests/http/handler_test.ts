@@ -391,3 +391,47 @@ Deno.test("http on Deno.serve: a client gone mid-download cancels the store's st
     await server.shutdown();
   }
 });
+
+Deno.test("http: a browser form (multipart/form-data) uploads its file streamed, skipping text fields; a broken form is 400", async () => {
+  const w = await world({ allowWrites: true });
+  const s = w.study.studyId;
+  const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 17, 4);
+  const form = new FormData();
+  form.append("note", "a text field first");
+  form.append("file", new Blob([bytes.slice()]), 'épreuve "1".bin');
+  form.append("after", "ignored");
+  const response = await w.handle(`/api/artifacts/${s}/${w.running}`, {
+    method: "POST",
+    body: form,
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  const { artifact_id, artifacts } = await response.json();
+  assert.equal(artifacts.at(-1).filename, 'épreuve "1".bin');
+  const got = await w.handle(`/artifacts/${s}/${w.running}/${artifact_id}`);
+  assert.equal(sha256(new Uint8Array(await got.arrayBuffer())), sha256(bytes));
+
+  // The same form cut short, re-chunked at every size of boundary overlap.
+  const encoded = new Uint8Array(await new Response(form).arrayBuffer());
+  const type = new Response(form).headers.get("content-type")!;
+  const before = (await Array.fromAsync(w.artifactStore.list())).length;
+  await error(
+    await w.handle(`/api/artifacts/${s}`, {
+      method: "POST",
+      headers: { "content-type": type },
+      body: encoded.subarray(0, encoded.length - 200_000),
+    }),
+    400,
+  );
+  await error(
+    await w.handle(`/api/artifacts/${s}`, {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=nothere" },
+      body: "no such boundary",
+    }),
+    400,
+  );
+  const textOnly = new FormData();
+  textOnly.append("a", "b");
+  await error(await w.handle(`/api/artifacts/${s}`, { method: "POST", body: textOnly }), 400);
+  assert.equal((await Array.fromAsync(w.artifactStore.list())).length, before);
+});
