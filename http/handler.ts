@@ -27,6 +27,7 @@
 import { parseRange } from "./_range.ts";
 import { contentDisposition } from "./_content_disposition.ts";
 import { firstFilePart, formBoundary, MultipartError } from "./_multipart.ts";
+import { studiesPage, studyPage } from "./_index_html.ts";
 import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
@@ -52,8 +53,8 @@ export type ArtifactAction = "read" | "list" | "write" | "delete";
 export interface ArtifactRequestTarget {
   /** What the request wants to do. */
   action: ArtifactAction;
-  /** The study, by id or by name. */
-  study: { studyId: number } | { studyName: string };
+  /** The study, by id or by name; absent for the page that lists every study. */
+  study?: { studyId: number } | { studyName: string };
   /** The trial, by id or by number within the study; none for the study's own artifacts. */
   trial?: { trialId: number } | { number: number };
   /** The artifact, for a read or a delete. */
@@ -130,19 +131,23 @@ export interface ArtifactHandlerOptions {
 export function createArtifactHandler(
   options: ArtifactHandlerOptions,
 ): (request: Request) => Promise<Response> {
-  const base = (options.basePath ?? "").replace(/\/+$/, "");
+  const prefix = base(options);
   const onError = options.onError ?? ((error: unknown) => console.error(error));
   return async (request) => {
     try {
       const url = new URL(request.url);
-      if (!url.pathname.startsWith(`${base}/`)) throw new HttpError(404, "No such route");
-      const route = parseRoute(url.pathname.slice(base.length + 1), request.method);
+      if (!url.pathname.startsWith(`${prefix}/`)) throw new HttpError(404, "No such route");
+      const route = parseRoute(url.pathname.slice(prefix.length + 1), request.method);
       await authorize(options, request, route);
       return await serve(options, request, url, route);
     } catch (error) {
       return errorResponse(error, request, onError);
     }
   };
+}
+
+function base(options: ArtifactHandlerOptions): string {
+  return (options.basePath ?? "").replace(/\/+$/, "");
 }
 
 /** An answer other than 200, with a message that is safe to show anyone. */
@@ -158,7 +163,9 @@ class HttpError extends Error {
 
 interface Route {
   action: ArtifactAction;
-  study: ArtifactRequestTarget["study"];
+  study?: ArtifactRequestTarget["study"];
+  /** An HTML page rather than JSON or bytes. */
+  page?: boolean;
   trial?: ArtifactRequestTarget["trial"];
   artifactId?: string;
 }
@@ -186,6 +193,12 @@ function parseRoute(path: string, method: string): Route {
     throw new HttpError(405, `Method ${method} is not allowed here`, { allow: allowed.join(", ") });
   };
   const [head, ...rest] = segments;
+  if (segments.length === 1 && head === "") return choose({ list: { action: "list", page: true } });
+  if (head === "ui" && rest[0] === "studies" && rest.length === 2) {
+    return choose({
+      list: { action: "list", page: true, study: { studyId: id(rest[1], "study id") } },
+    });
+  }
   if (head === "artifacts" && (rest.length === 2 || rest.length === 3)) {
     const study = { studyId: id(rest[0], "study id") };
     const trial = rest.length === 3 ? { trialId: id(rest[1], "trial id") } : undefined;
@@ -263,6 +276,7 @@ async function authorize(options: ArtifactHandlerOptions, request: Request, rout
 
 /** The study or trial a route names, looked up: 404 for unknown ones. */
 async function targetOf(storage: StudyStorage, route: Route): Promise<StudyOrTrial> {
+  if (!route.study) throw new Error("A route without a study has no target");
   try {
     const studyId = "studyId" in route.study
       ? (await storage.getStudy(route.study.studyId)).studyId
@@ -287,6 +301,7 @@ async function serve(
   url: URL,
   route: Route,
 ): Promise<Response> {
+  if (route.page) return await htmlPage(options, route);
   const target = await targetOf(options.storage, route);
   switch (route.action) {
     case "list":
@@ -468,6 +483,16 @@ async function upload(
       body: capped,
       filename: file,
     });
+    if (request.headers.get("accept")?.includes("text/html")) {
+      // A browser form: back to the study's page, where the new artifact shows.
+      const studyId = target.trialId === undefined
+        ? target.studyId
+        : (await target.storage!.getTrial(target.trialId)).studyId;
+      return new Response(null, {
+        status: 303,
+        headers: { location: `${base(options)}/ui/studies/${studyId}` },
+      });
+    }
     const artifacts = (await getAllArtifactMeta(target, { onInvalidEntry() {} })).map(snake);
     return json(201, { artifact_id: artifactId, artifacts });
   } catch (error) {
@@ -550,4 +575,75 @@ function errorResponse(
   }
   onError(error, request);
   return json(500, { error: "Internal error" });
+}
+
+const PREVIEW_BYTES = 2048;
+
+/** The HTML index: every study, or one study's artifacts and its trials'. */
+async function htmlPage(options: ArtifactHandlerOptions, route: Route): Promise<Response> {
+  const { storage } = options;
+  const prefix = base(options);
+  const html = (text: string) =>
+    new Response(text, {
+      headers: {
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy":
+          "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'",
+      },
+    });
+  if (!route.study) return html(studiesPage(prefix, await storage.getAllStudies()));
+  const studyId = (route.study as { studyId: number }).studyId;
+  let study;
+  try {
+    study = await storage.getStudy(studyId);
+  } catch (error) {
+    if (error instanceof StudyNotFoundError) throw new HttpError(404, "No such study");
+    throw error;
+  }
+  const shown = async (target: StudyOrTrial, path: string) =>
+    await Promise.all(
+      (await getAllArtifactMeta(target, { onInvalidEntry() {} })).map(async (meta) => ({
+        meta,
+        url: `${prefix}/artifacts/${path}/${meta.artifactId}`,
+        preview: previewable(meta)
+          ? await preview(options.artifactStore, meta.artifactId)
+          : undefined,
+      })),
+    );
+  const trials = [];
+  for (const trial of await storage.getAllTrials(studyId)) {
+    trials.push({
+      trial,
+      artifacts: await shown({ trialId: trial.trialId, storage }, `${studyId}/${trial.trialId}`),
+    });
+  }
+  return html(studyPage({
+    base: prefix,
+    study,
+    studyArtifacts: await shown({ studyId, storage }, String(studyId)),
+    trials,
+    uploadUrl: options.allowWrites
+      ? (trial) => `${prefix}/api/artifacts/${studyId}${trial ? `/${trial.trialId}` : ""}`
+      : undefined,
+  }));
+}
+
+function previewable(meta: ArtifactMeta): boolean {
+  return !meta.encoding &&
+    (meta.mimetype.startsWith("text/") || /\/(json|csv|x-yaml|yaml)$/.test(meta.mimetype));
+}
+
+/** The first bytes of a text artifact, as text; nothing when the blob is missing. */
+async function preview(store: ArtifactStore, artifactId: string): Promise<string | undefined> {
+  let stream: ReadableStream<Uint8Array>;
+  try {
+    stream = await store.open(artifactId);
+  } catch (error) {
+    if (error instanceof ArtifactNotFoundError) return undefined;
+    throw error;
+  }
+  const bytes = new Uint8Array(
+    await new Response(limited(stream, PREVIEW_BYTES)).arrayBuffer(),
+  );
+  return new TextDecoder().decode(bytes);
 }

@@ -435,3 +435,57 @@ Deno.test("http: a browser form (multipart/form-data) uploads its file streamed,
   await error(await w.handle(`/api/artifacts/${s}`, { method: "POST", body: textOnly }), 400);
   assert.equal((await Array.fromAsync(w.artifactStore.list())).length, before);
 });
+
+Deno.test("http: the HTML index lists studies and a study's artifacts, images inline, text previewed, everything escaped", async () => {
+  const w = await world({ allowWrites: true });
+  const hostile = await createStudy({
+    storage: w.study.storage,
+    studyName: `<script>alert("x")</script>`,
+  });
+  await uploadArtifact({
+    artifactStore: w.artifactStore,
+    studyOrTrial: w.study,
+    body: '<svg xmlns="http://www.w3.org/2000/svg"/>',
+    filename: `plot<img src=x onerror=alert(1)>.svg`,
+  });
+  await uploadArtifact({
+    artifactStore: w.artifactStore,
+    studyOrTrial: w.study,
+    body: "x,y\n1,<b>2</b>\n",
+    filename: "points.csv",
+  });
+  const root = await w.handle("/");
+  assert.equal(root.headers.get("content-type"), "text/html; charset=utf-8");
+  const rootHtml = await root.text();
+  assert.match(rootHtml, new RegExp(`<a href="/ui/studies/${w.study.studyId}">http</a>`));
+  assert.ok(rootHtml.includes("&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;"));
+  assert.ok(!rootHtml.includes("<script>"));
+  assert.match(rootHtml, new RegExp(`/ui/studies/${hostile.studyId}`));
+
+  const page = await (await w.handle(`/ui/studies/${w.study.studyId}`)).text();
+  assert.match(page, /<img class="artifact" src="\/artifacts\/\d+\/[0-9a-f-]{36}"/);
+  assert.ok(page.includes("plot&#60;img src=x onerror=alert(1)&#62;.svg"));
+  assert.ok(!page.includes("<img src=x"));
+  assert.ok(page.includes('<pre class="preview">x,y\n1,&#60;b&#62;2&#60;/b&#62;\n</pre>'));
+  assert.match(page, /<h2 id="trial-0">Trial 0 <small>RUNNING<\/small><\/h2>/);
+  // Forms for the study and the running trial, not for the finished one.
+  assert.equal(page.match(/<form /g)?.length, 2);
+  await error(await w.handle("/ui/studies/999"), 404);
+
+  // A browser's form post comes back to the page.
+  const form = new FormData();
+  form.append("file", new Blob(["from a form"]), "form.txt");
+  const posted = await w.handle(`/api/artifacts/${w.study.studyId}`, {
+    method: "POST",
+    body: form,
+    headers: { accept: "text/html,application/xhtml+xml" },
+  });
+  assert.equal(posted.status, 303);
+  assert.equal(posted.headers.get("location"), `/ui/studies/${w.study.studyId}`);
+  assert.ok((await getAllArtifactMeta(w.study)).some((m) => m.filename === "form.txt"));
+
+  const readOnly = await world();
+  const readOnlyPage = await (await readOnly.handle(`/ui/studies/${readOnly.study.studyId}`))
+    .text();
+  assert.ok(!readOnlyPage.includes("<form"));
+});
