@@ -22,6 +22,7 @@ import type { ArtifactMeta } from "../helpers/types.ts";
 import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
 import { verifyArtifacts, type VerifyReport } from "../helpers/verify_artifacts.ts";
+import { createArtifactHandler } from "../http/handler.ts";
 import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
@@ -50,6 +51,11 @@ Commands:
                                             digest recorded at upload, and find blobs that no
                                             metadata names (orphans); --fix-orphans removes
                                             those older than DURATION (default 1h)
+  serve [--port N] [--host H] [--allow-writes] [--max-upload BYTES]
+                                            serve the artifacts over HTTP: an HTML index at /,
+                                            optuna-dashboard's artifact URLs, JSON lists;
+                                            read-only unless --allow-writes (default port 8000,
+                                            host 127.0.0.1)
   sweep [DIR...] [--older-than DURATION]    remove temporary files that killed writes left in
                                             the store's folder and in download folders DIR
                                             (default 1h; a write in progress is never touched)
@@ -80,6 +86,10 @@ const OPTIONS = {
   quiet: { type: "boolean", short: "q" },
   "older-than": { type: "string" },
   "fix-orphans": { type: "boolean" },
+  port: { type: "string" },
+  host: { type: "string" },
+  "allow-writes": { type: "boolean" },
+  "max-upload": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -124,10 +134,12 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!command) return usageError("Give a command: ls, get, put, rm, verify or sweep");
+  if (!command) return usageError("Give a command: ls, get, put, rm, verify, serve or sweep");
   const run = COMMANDS[command];
-  if (!run && command !== "sweep") {
-    return usageError(`Unknown command "${command}": use ls, get, put, rm, verify or sweep`);
+  if (!run && command !== "sweep" && command !== "serve") {
+    return usageError(
+      `Unknown command "${command}": use ls, get, put, rm, verify, serve or sweep`,
+    );
   }
   const storageSpec = values.storage ?? Deno.env.get("OPTUNA_STORAGE");
   const storeSpec = values.store ?? Deno.env.get("OPTUNA_ARTIFACT_STORE");
@@ -145,6 +157,10 @@ export async function main(args: string[]): Promise<number> {
     }
     opened = await openStorage(storageSpec!);
     const store = await openArtifactStore(storeSpec);
+    if (command === "serve") {
+      await serve(values, opened.storage, store);
+      return 0;
+    }
     const studyId = await findStudy(opened.storage, values.study);
     return await run!({ values, ids, storage: opened.storage, store, studyId }) ?? 0;
   } catch (error) {
@@ -423,6 +439,43 @@ function verifyDetail(check: VerifyReport["artifacts"][number]): string {
   if (!expected || !actual) return "-";
   if (actual.size !== expected.size) return `size ${actual.size}, expected ${expected.size}`;
   return `sha256 ${"sha256" in actual ? actual.sha256 : "?"}, expected ${expected.sha256}`;
+}
+
+/** Serves the storage's artifacts over HTTP until the process is interrupted. */
+async function serve(values: Values, storage: StudyStorage, store: ArtifactStore) {
+  const port = values.port === undefined ? 8000 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`Cannot use port "${values.port}": use 0 to 65535`);
+  }
+  const maxUploadBytes = values["max-upload"] === undefined
+    ? undefined
+    : Number(values["max-upload"]);
+  if (maxUploadBytes !== undefined && !Number.isSafeInteger(maxUploadBytes)) {
+    throw new UsageError(`Cannot read the upload limit "${values["max-upload"]}": give bytes`);
+  }
+  const handler = createArtifactHandler({
+    artifactStore: store,
+    storage,
+    allowWrites: values["allow-writes"] ?? false,
+    maxUploadBytes,
+  });
+  const server = Deno.serve({
+    port,
+    hostname: values.host ?? "127.0.0.1",
+    onListen: ({ hostname, port }) =>
+      console.log(
+        `Serving artifacts on http://${hostname}:${port}/ (${
+          values["allow-writes"] ? "uploads and deletes allowed" : "read-only"
+        }); Ctrl-C stops`,
+      ),
+  }, handler);
+  const stop = () => server.shutdown();
+  Deno.addSignalListener("SIGINT", stop);
+  try {
+    await server.finished;
+  } finally {
+    Deno.removeSignalListener("SIGINT", stop);
+  }
 }
 
 /** Removes stale temporary files from the store's folder and from the folders given. */

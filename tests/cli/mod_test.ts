@@ -361,3 +361,46 @@ Deno.test("cli verify: exit 0 when clean; names a damaged blob and an orphan wit
     assert.equal((await cli(["verify", "--older-than", "1h", ...target])).code, 2);
   });
 });
+
+Deno.test("cli serve: read-only by default, the index and optuna-dashboard's URLs on a free port", async () => {
+  {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const server = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", CLI, "serve", "--port", String(port), ...fixture],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    try {
+      const reader = server.stdout.pipeThrough(new TextDecoderStream()).getReader();
+      const { value } = await reader.read();
+      assert.match(
+        value ?? "",
+        new RegExp(`Serving artifacts on http://127\\.0\\.0\\.1:${port}/ \\(read-only\\)`),
+      );
+      reader.releaseLock();
+      const index = await fetch(`http://127.0.0.1:${port}/`);
+      assert.match(await index.text(), /<h1>Studies<\/h1>.*interop/s);
+      const expected = JSON.parse(await Deno.readTextFile(join(V5, "journal-expected.json")));
+      const [meta] = expected.study_artifacts;
+      const file = await fetch(`http://127.0.0.1:${port}/artifacts/0/${meta.artifact_id}`);
+      assert.equal(file.status, 200);
+      assert.equal(
+        sha256(new Uint8Array(await file.arrayBuffer())),
+        sha256(await Deno.readFile(join(V5, "journal-artifacts", meta.artifact_id))),
+      );
+      const upload = await fetch(`http://127.0.0.1:${port}/api/artifacts/0?filename=x`, {
+        method: "POST",
+        body: "x",
+      });
+      assert.equal(upload.status, 403);
+      await upload.body?.cancel();
+    } finally {
+      server.kill("SIGINT");
+      await server.stdout.cancel().catch(() => {});
+    }
+    assert.equal((await server.status).code, 0, "Ctrl-C stops the server cleanly");
+  }
+});
