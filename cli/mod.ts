@@ -23,6 +23,7 @@ import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
 import { verifyArtifacts, type VerifyReport } from "../helpers/verify_artifacts.ts";
 import { createArtifactHandler } from "../http/handler.ts";
+import { contentDisposition } from "../http/_content_disposition.ts";
 import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
@@ -46,6 +47,8 @@ Commands:
   put FILE... [--trial N] [--mimetype T] [--encoding E] [--json]
                                             upload files to the study or to a running trial
   rm ID [--trial N]                         remove an artifact (blob and metadata)
+  url ID [--expires DURATION]               a presigned URL that downloads the artifact without
+                                            credentials (S3, GCS; default 15m, at most 7d)
   verify [--trial N | --all-trials] [--fix-orphans [--older-than DURATION]] [--json]
                                             check that every blob exists and matches the
                                             digest recorded at upload, and find blobs that no
@@ -90,6 +93,7 @@ const OPTIONS = {
   host: { type: "string" },
   "allow-writes": { type: "boolean" },
   "max-upload": { type: "string" },
+  expires: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -134,11 +138,11 @@ export async function main(args: string[]): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  if (!command) return usageError("Give a command: ls, get, put, rm, verify, serve or sweep");
+  if (!command) return usageError("Give a command: ls, get, put, rm, url, verify, serve or sweep");
   const run = COMMANDS[command];
   if (!run && command !== "sweep" && command !== "serve") {
     return usageError(
-      `Unknown command "${command}": use ls, get, put, rm, verify, serve or sweep`,
+      `Unknown command "${command}": use ls, get, put, rm, url, verify, serve or sweep`,
     );
   }
   const storageSpec = values.storage ?? Deno.env.get("OPTUNA_STORAGE");
@@ -390,6 +394,26 @@ const COMMANDS: Record<string, (context: Context) => Promise<number | void>> = {
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else printVerifyReport(report);
     return report.ok ? 0 : 1;
+  },
+
+  async url(context) {
+    const { ids, store, values } = context;
+    if (ids.length !== 1) throw new UsageError("url takes one artifact id");
+    if (!store.presign) {
+      throw new UsageError(
+        "This store has no URLs of its own: use an s3:// or gs:// store, or serve it with " +
+          "optuna-artifacts serve",
+      );
+    }
+    const { row } = await locate(context, ids[0]);
+    const expiresIn = Math.round(parseDuration(values.expires ?? "15m"));
+    console.log(
+      await store.presign(row.artifact_id, {
+        expiresIn,
+        contentType: row.mimetype,
+        contentDisposition: contentDisposition(row.filename),
+      }),
+    );
   },
 
   async rm(context) {

@@ -84,6 +84,19 @@ export interface ArtifactHandlerOptions {
    * answers 401 (without an `Authorization` header) or 403. Unset, everyone may read.
    */
   authorize?: (request: Request, target: ArtifactRequestTarget) => boolean | Promise<boolean>;
+  /**
+   * Answer downloads with a redirect (302) to a presigned URL where the store can make one
+   * (S3, GCS), so the bytes never pass through this server; `presignExpiresIn` seconds valid.
+   *
+   * @default {false}
+   */
+  redirectDownloads?: boolean;
+  /**
+   * Seconds a presigned download URL stays valid.
+   *
+   * @default {300}
+   */
+  presignExpiresIn?: number;
   /** The largest upload in bytes; a larger body is 413 and nothing is stored. Unset: no limit. */
   maxUploadBytes?: number;
   /**
@@ -342,6 +355,18 @@ async function download(
 ): Promise<Response> {
   const { artifactStore } = options;
   const meta = await listed(target, artifactId);
+  if (options.redirectDownloads && artifactStore.presign) {
+    // The store answers the range, the tag and the length itself.
+    const location = await artifactStore.presign(artifactId, {
+      expiresIn: options.presignExpiresIn ?? 300,
+      contentType: meta.mimetype,
+      contentDisposition: contentDisposition(meta.filename),
+    });
+    return new Response(null, {
+      status: 302,
+      headers: { location, "cache-control": "no-store", "access-control-allow-origin": "*" },
+    });
+  }
   const digest = await recordedDigest(resolveTarget(target), artifactId);
   let size: number | undefined;
   try {

@@ -28,6 +28,7 @@ import type {
   ListedArtifact,
   ListOptions,
   OpenOptions,
+  PresignOptions,
   RemoveOptions,
   StatOptions,
   StreamSource,
@@ -164,6 +165,9 @@ export class Backoff implements ArtifactStore {
   /** The wrapped store's `list`, passed through (present only when the store has it). */
   readonly list?: (options?: ListOptions) => AsyncIterable<ListedArtifact>;
 
+  /** The wrapped store's `presign`, passed through (present only when the store has it). */
+  readonly presign?: (artifactId: string, options?: PresignOptions) => Promise<string>;
+
   /**
    * Wraps a store.
    *
@@ -174,7 +178,7 @@ export class Backoff implements ArtifactStore {
     this.#store = store;
     // The optional fast paths exist here exactly when the wrapped store has them, so the
     // helpers that look for them see the same store with retries.
-    const { stat, writeFile, openFile, list } = store;
+    const { stat, writeFile, openFile, list, presign } = store;
     if (stat) {
       this.stat = (artifactId, o = {}) =>
         this.#once(
@@ -204,6 +208,7 @@ export class Backoff implements ArtifactStore {
     }
     // A listing is passed through: a page cannot be retried from outside the store.
     if (list) this.list = (o) => list.call(store, o);
+    if (presign) this.presign = (id, o) => presign.call(store, id, o);
     this.#maxRetries = options.maxRetries ?? 10;
     this.#multiplier = options.multiplier ?? 2;
     this.#minDelay = options.minDelay ?? 0.1;

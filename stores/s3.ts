@@ -31,6 +31,7 @@ import {
   S3Client,
 } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { Upload } from "npm:@aws-sdk/lib-storage@^3.1175.0";
+import { getSignedUrl } from "npm:@aws-sdk/s3-request-presigner@^3.1169.0";
 import { checkOffsetWithin, validateOffset } from "./_artifact_id.ts";
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { onAbort } from "../_common/abort.ts";
@@ -41,6 +42,7 @@ import type {
   ListedArtifact,
   ListOptions,
   OpenOptions,
+  PresignOptions,
   RemoveOptions,
   StatOptions,
   StreamSource,
@@ -342,6 +344,31 @@ export class S3ArtifactStore implements ArtifactStore {
         UploadId: created.UploadId,
       }),
     ).catch(() => {}); // NoSuchUpload: lib-storage aborted it already
+  }
+
+  /**
+   * A presigned `GetObject` URL (signature version 4, signed here with the client's
+   * credentials: no request is made).
+   *
+   * @param artifactId The artifact's id.
+   * @param options How long it is valid (at most 7 days, S3's limit), and response headers.
+   * @returns The URL.
+   */
+  async presign(artifactId: string, options: PresignOptions = {}): Promise<string> {
+    const expiresIn = options.expiresIn ?? 900;
+    if (!Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > 604800) {
+      throw new RangeError(
+        `Cannot presign for ${expiresIn} s: give whole seconds from 1 to 604800 (7 days)`,
+      );
+    }
+    const command = new GetObjectCommand({
+      Bucket: this.#keys.bucket,
+      Key: this.#keys.key(artifactId),
+      ResponseContentType: options.contentType,
+      ResponseContentDisposition: options.contentDisposition,
+    });
+    // deno-lint-ignore no-explicit-any
+    return await getSignedUrl(this.#client as any, command, { expiresIn });
   }
 
   /**

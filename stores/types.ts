@@ -72,6 +72,20 @@ export interface ListedArtifact {
   lastModified: Date;
 }
 
+/** Options of {@linkcode ArtifactStore.presign}. */
+export interface PresignOptions {
+  /**
+   * Seconds the URL stays valid.
+   *
+   * @default {900}
+   */
+  expiresIn?: number;
+  /** The `Content-Type` the download is answered with (overriding the stored one). */
+  contentType?: string;
+  /** The `Content-Disposition` the download is answered with. */
+  contentDisposition?: string;
+}
+
 /** Options of {@linkcode ArtifactStore.writeFile}. */
 export interface WriteFileOptions {
   /**
@@ -160,6 +174,16 @@ export interface ArtifactStore {
    * @returns The artifacts, in no set order.
    */
   list?(options?: ListOptions): AsyncIterable<ListedArtifact>;
+  /**
+   * A URL that downloads the artifact without credentials until it expires (optional: S3's
+   * presigned URLs, GCS's signed URLs). The HTTP handler can redirect downloads to it, so the
+   * bytes never pass through the server.
+   *
+   * @param artifactId The artifact's id.
+   * @param options How long it is valid, and the response headers it sets.
+   * @returns The URL.
+   */
+  presign?(artifactId: string, options?: PresignOptions): Promise<string>;
 }
 
 /** What {@linkcode ArtifactStore.stat} tells of an artifact. */

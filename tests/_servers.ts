@@ -4,6 +4,7 @@
 // OPTUNA_TEST_SWIFT_S3.
 import { join } from "node:path";
 import { EventEmitter } from "node:events";
+import { generateKeyPairSync } from "node:crypto";
 import { fileURLToPath } from "node:url";
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
@@ -182,10 +183,25 @@ export function startGcsEmulator(): Promise<GcsServer> {
   return gcsEmulator;
 }
 
-/** A `Storage` client for the emulator, which takes the bearer token "owner" as admin. */
-export function gcsClient(server: GcsServer): Storage {
+/**
+ * A `Storage` client for the emulator, which takes the bearer token "owner" as admin; with
+ * `signing`, one that signs URLs itself with a key made here.
+ */
+export function gcsClient(server: GcsServer, options: { signing?: boolean } = {}): Storage {
   // The SDK adds a listener per request to shared streams; Node warns past 10 under Deno.
   EventEmitter.defaultMaxListeners = 100;
+  if (options.signing) {
+    // A service account key made here, so the SDK signs URLs itself (the emulator checks none).
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    return new Storage({
+      apiEndpoint: server.endpoint,
+      projectId: server.projectId,
+      credentials: {
+        client_email: "artifacts@demo-optuna-deno.iam.gserviceaccount.com",
+        private_key: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+      },
+    });
+  }
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: "owner", expiry_date: Date.now() + 24 * 3600e3 });
   return new Storage({

@@ -404,3 +404,40 @@ Deno.test("cli serve: read-only by default, the index and optuna-dashboard's URL
     assert.equal((await server.status).code, 0, "Ctrl-C stops the server cleanly");
   }
 });
+
+Deno.test("cli url prints a presigned URL for an s3:// store, and refuses a folder", async () => {
+  const [meta] = JSON.parse(await Deno.readTextFile(join(V5, "journal-expected.json")))
+    .study_artifacts;
+  const folder = await cli(["url", meta.artifact_id, ...fixture]);
+  assert.equal(folder.code, 2);
+  assert.match(folder.stderr, /This store has no URLs of its own/);
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      CLI,
+      "url",
+      meta.artifact_id,
+      "--expires",
+      "2h",
+      "--storage",
+      join(V5, "interop.journal.log"),
+      "--store",
+      "s3://optuna-artifacts/runs",
+    ],
+    // Signing needs credentials and a region only: no request is made.
+    env: {
+      NO_COLOR: "1",
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "secret",
+      AWS_REGION: "eu-west-1",
+    },
+  }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  const url = new URL(new TextDecoder().decode(stdout).trim());
+  assert.match(url.pathname, new RegExp(`/runs/${meta.artifact_id}$`));
+  assert.equal(url.searchParams.get("X-Amz-Expires"), "7200");
+  assert.match(url.searchParams.get("X-Amz-Credential")!, /^AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3/);
+  assert.equal(url.searchParams.get("response-content-type"), "text/plain");
+  assert.match(url.searchParams.get("response-content-disposition")!, /study-notes\.txt/);
+});
