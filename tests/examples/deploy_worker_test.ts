@@ -34,7 +34,7 @@ function body(hash: ReturnType<typeof createHash>, mib: number) {
 }
 
 /** Starts the worker on a free port with no file access, once it listens. */
-async function startWorker(storage: string) {
+async function startWorker(storage: string, extraEnv: Record<string, string> = {}) {
   const port = freePort();
   const s3 = s3rver;
   const worker = new Deno.Command(Deno.execPath(), {
@@ -48,6 +48,7 @@ async function startWorker(storage: string) {
       AWS_REGION: "us-east-1",
       AWS_ACCESS_KEY_ID: s3.accessKeyId,
       AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      ...extraEnv,
     },
     stdout: "piped",
     stderr: "piped",
@@ -166,6 +167,32 @@ Deno.test({
       }
       const logged = await new Response(worker.stderr).text();
       assert.doesNotMatch(logged, /StreamConsumedError|Internal error|Error/, logged);
+
+      // With OPTUNA_ARTIFACTS_TOKEN, every request needs the bearer token.
+      const guarded = await startWorker(url, { OPTUNA_ARTIFACTS_TOKEN: "s3cret" });
+      try {
+        const at = (path: string) => `http://127.0.0.1:${guarded.port}${path}`;
+        const anonymous = await fetch(at("/studies/deploy/trials/0/artifacts"));
+        assert.equal(anonymous.status, 401);
+        await anonymous.body?.cancel();
+        const wrong = await fetch(at("/studies/deploy/trials/0/artifacts"), {
+          headers: { authorization: "Bearer nope" },
+        });
+        assert.equal(wrong.status, 403);
+        await wrong.body?.cancel();
+        const allowed = await fetch(at("/studies/deploy/trials/0/artifacts?filename=t.txt"), {
+          method: "POST",
+          body: "with the token",
+          headers: { authorization: "Bearer s3cret" },
+        });
+        assert.equal(allowed.status, 201);
+        await allowed.body?.cancel();
+      } finally {
+        guarded.worker.kill();
+        await guarded.worker.status;
+        await guarded.worker.stdout.cancel().catch(() => {});
+        await guarded.worker.stderr.cancel().catch(() => {});
+      }
     });
   },
 });
