@@ -11,6 +11,7 @@
  *   set (as `.ci/run` sets it).
  * - Journal: `bench/journal_meta.ts`, whose table is copied in.
  * - gRPC storage proxy: `bench/grpc_list.ts` (when `--python` has grpcio), copied in too.
+ * - HTTP handler: `bench/http_downloads.ts`, 100 concurrent 1 MiB downloads, copied in too.
  *
  * Each round trip uploads a file of random bytes with `uploadArtifact`, downloads it with
  * `downloadArtifact` (the baselines: their own way) and compares the copy with `cmp`. Times are
@@ -18,7 +19,7 @@
  * are skipped with a note when `--python` lacks optuna (or boto3).
  *
  * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1]
- *   [--only filesystem,s3,journal,grpc]
+ *   [--only filesystem,s3,journal,grpc,http]
  *   [--python python3] [--out bench/results]
  *
  * @module
@@ -35,7 +36,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "1,4,16,64,256,1024" },
     runs: { type: "string", default: "1" },
-    only: { type: "string", default: "filesystem,s3,journal,grpc" },
+    only: { type: "string", default: "filesystem,s3,journal,grpc,http" },
     python: { type: "string", default: "python3" },
     out: { type: "string", default: fileURLToPath(new URL("results", import.meta.url)) },
   },
@@ -291,30 +292,18 @@ try {
     }
   }
 
-  if (only.has("grpc")) {
+  // Benchmarks with their own table, copied in as they print it.
+  const copied = async (title: string, script: string, args: string[] = []) => {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--lock=.deno.lock", here("grpc_list.ts"), "--python", python],
+      args: ["run", "-A", "--lock=.deno.lock", here(script), ...args],
       env: { NO_COLOR: "1" },
     }).output();
-    if (code !== 0) throw new Error(`grpc_list.ts: ${new TextDecoder().decode(stderr)}`);
-    report.push(
-      "## gRPC storage proxy",
-      "",
-      "```",
-      new TextDecoder().decode(stdout).trim(),
-      "```",
-      "",
-    );
-  }
-
-  if (only.has("journal")) {
-    const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", here("journal_meta.ts"), "--python", python],
-      env: { NO_COLOR: "1" },
-    }).output();
-    if (code !== 0) throw new Error(`journal_meta.ts: ${new TextDecoder().decode(stderr)}`);
-    report.push("## Journal", "", "```", new TextDecoder().decode(stdout).trim(), "```", "");
-  }
+    if (code !== 0) throw new Error(`${script}: ${new TextDecoder().decode(stderr)}`);
+    report.push(`## ${title}`, "", "```", new TextDecoder().decode(stdout).trim(), "```", "");
+  };
+  if (only.has("grpc")) await copied("gRPC storage proxy", "grpc_list.ts", ["--python", python]);
+  if (only.has("http")) await copied("HTTP handler", "http_downloads.ts");
+  if (only.has("journal")) await copied("Journal", "journal_meta.ts", ["--python", python]);
 
   await Deno.writeTextFile(join(values.out!, "report.md"), report.join("\n"));
   console.log(`\nWrote ${join(values.out!, "report.md")}`);
