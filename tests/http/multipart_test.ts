@@ -1,18 +1,7 @@
 // The streaming multipart reader, fed in chunks of every size around the boundary's length.
 import assert from "node:assert/strict";
 import { firstFilePart, formBoundary } from "../../http/_multipart.ts";
-import { pseudoRandomBytes, sha256 } from "../_helpers.ts";
-
-function chunks(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
-}
+import { chunked, pseudoRandomBytes, sha256 } from "../_helpers.ts";
 
 Deno.test("firstFilePart() finds the file whatever the chunking, byte for byte", async () => {
   // File bytes that hold the boundary's prefix, to trip a naive search.
@@ -40,7 +29,7 @@ Deno.test("firstFilePart() finds the file whatever the chunking, byte for byte",
       1 << 20,
     ]
   ) {
-    const { filename, content } = await firstFilePart(chunks(encoded, size), boundary);
+    const { filename, content } = await firstFilePart(chunked(encoded, size), boundary);
     assert.equal(filename, "data.bin");
     const got = new Uint8Array(await new Response(content).arrayBuffer());
     assert.equal(sha256(got), sha256(file), `chunks of ${size}`);
