@@ -50,16 +50,24 @@ export class BufferedFileWriter {
   }
 }
 
-/** A stream over an open file that closes it exactly once: at the end, on cancel or on abort. */
+/**
+ * A stream over an open file that closes it exactly once: at the end, on cancel or on abort;
+ * with `limit`, after that many bytes.
+ */
 export function readableFromFile(
   file: Deno.FsFile,
   signal?: AbortSignal,
+  limit = Infinity,
 ): ReadableStream<Uint8Array> {
+  let left = limit;
   return abortableStream({
     async next() {
-      const buffer = new Uint8Array(READ_CHUNK_SIZE);
+      if (left <= 0) return null;
+      const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, left));
       const count = await file.read(buffer);
-      return count === null ? null : buffer.subarray(0, count);
+      if (count === null) return null;
+      left -= count;
+      return buffer.subarray(0, count);
     },
     release: () => file.close(),
   }, signal);

@@ -256,15 +256,22 @@ export class Backoff implements ArtifactStore {
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const signal = this.#combined(options.signal);
     const budget = { attempt: 0 };
-    const open = (offset: number) =>
+    const offset = validateOffset(options.offset);
+    // A resumed range asks only for what is left of it.
+    const end = options.length === undefined ? undefined : offset + options.length;
+    const open = (from: number) =>
       this.#retry(
         "open",
         artifactId,
         budget,
         signal,
-        () => this.#store.open(artifactId, { offset, signal }),
+        () =>
+          this.#store.open(artifactId, {
+            offset: from,
+            length: end === undefined ? undefined : end - from,
+            signal,
+          }),
       );
-    const offset = validateOffset(options.offset);
     return new ResumingStream(await open(offset), offset, {
       reopen: open,
       pause: (error) => this.#wait("read", artifactId, budget, signal, error),

@@ -55,6 +55,15 @@ export function validateOffset(offset: number | undefined): number {
   return offset;
 }
 
+/** Throws a `RangeError` unless `length` is unset or a non-negative safe integer; returns it. */
+export function validateLength(length: number | undefined): number | undefined {
+  if (length === undefined) return undefined;
+  if (!Number.isSafeInteger(length) || length < 0) {
+    throw new RangeError(`Cannot read ${length} bytes: use a non-negative integer`);
+  }
+  return length;
+}
+
 /** Throws a `RangeError` when `offset` lies past the end of an artifact of `size` bytes. */
 export function checkOffsetWithin(artifactId: string, offset: number, size: number): void {
   if (offset > size) {

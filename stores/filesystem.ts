@@ -22,6 +22,7 @@ import {
   checkOffsetWithin,
   isArtifactId,
   validateArtifactId,
+  validateLength,
   validateOffset,
 } from "./_artifact_id.ts";
 import { copyObserved, readableFromFile } from "../_common/file_stream.ts";
@@ -137,6 +138,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * @throws {ArtifactPathEscapeError} When its path leads outside the base directory.
    */
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
+    const length = validateLength(options.length) ?? Infinity;
     const offset = validateOffset(options.offset);
     options.signal?.throwIfAborted();
     const { file, size } = await this.#openChecked(artifactId);
@@ -148,7 +150,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
       file.close();
       throw error;
     }
-    return readableFromFile(file, options.signal);
+    return readableFromFile(file, options.signal, length);
   }
 
   /**

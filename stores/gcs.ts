@@ -17,7 +17,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
 import { type File, type GetFilesOptions, Storage } from "npm:@google-cloud/storage@^8.4.0";
-import { checkOffsetWithin, validateOffset } from "./_artifact_id.ts";
+import { checkOffsetWithin, validateLength, validateOffset } from "./_artifact_id.ts";
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { onAbort } from "../_common/abort.ts";
 import { resolveSource } from "../_common/stream.ts";
@@ -113,6 +113,7 @@ export class GCSArtifactStore implements ArtifactStore {
    */
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const offset = validateOffset(options.offset);
+    const length = validateLength(options.length);
     const file = this.#file(artifactId);
     options.signal?.throwIfAborted();
     let size: number;
@@ -126,12 +127,18 @@ export class GCSArtifactStore implements ArtifactStore {
     }
     checkOffsetWithin(artifactId, offset, size);
     options.signal?.throwIfAborted();
-    if (offset === size) return ReadableStream.from<Uint8Array>([]);
+    if (offset === size || length === 0) return ReadableStream.from<Uint8Array>([]);
     // Pinned to the generation just checked, so an overwrite meanwhile cannot mix two versions.
     const pinned = this.#bucket().file(file.name, generation ? { generation } : undefined);
     // A full read is validated by the SDK (CRC32C against the x-goog-hash header); a `start`,
     // even 0, makes it a ranged read, which the SDK cannot check.
-    const node = pinned.createReadStream(offset > 0 ? { start: offset } : {});
+    const node = pinned.createReadStream(
+      length !== undefined
+        ? { start: offset, end: Math.min(size, offset + length) - 1 }
+        : offset > 0
+        ? { start: offset }
+        : {},
+    );
     node.once("close", onAbort(options.signal, (reason) => node.destroy(reason as Error)));
     return Readable.toWeb(node) as ReadableStream<Uint8Array>;
   }

@@ -15,7 +15,12 @@
  */
 import { ArtifactNotFoundError } from "./errors.ts";
 import { settle } from "../_common/settle.ts";
-import { checkOffsetWithin, validateArtifactId, validateOffset } from "./_artifact_id.ts";
+import {
+  checkOffsetWithin,
+  validateArtifactId,
+  validateLength,
+  validateOffset,
+} from "./_artifact_id.ts";
 import { abortableStream, pumpStream, resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
@@ -59,7 +64,9 @@ export class InMemoryArtifactStore implements ArtifactStore {
       const offset = validateOffset(options.offset);
       const data = this.#get(artifactId, options.signal);
       checkOffsetWithin(artifactId, offset, data.length);
-      return readableFromBytes(data, offset, options.signal);
+      const length = validateLength(options.length);
+      const end = length === undefined ? data.length : Math.min(data.length, offset + length);
+      return readableFromBytes(data.subarray(0, end), offset, options.signal);
     });
   }
 

@@ -32,6 +32,11 @@ export interface OpenOptions {
    * An offset equal to the size gives an empty stream.
    */
   offset?: number;
+  /**
+   * The most bytes to deliver from `offset` (a byte range); unset, to the end. Remote stores
+   * request only the range, so a reader that wants a part never has to cancel a transfer.
+   */
+  length?: number;
 }
 
 /** Options of {@linkcode ArtifactStore.write}. */

@@ -239,6 +239,22 @@ export function storeConformance(fixture: StoreFixture): void {
     await assert.rejects(store.open("pre-aborted"), ArtifactNotFoundError);
   });
 
+  test("open() with a length delivers exactly that range, and no more", async (store) => {
+    const bytes = pseudoRandomBytes(2 * 1024 * 1024 + 5, 21);
+    await store.write("ranged", () => chunked(bytes));
+    const cases: Array<[number, number, Uint8Array]> = [
+      [1000, 5000, bytes.subarray(1000, 6000)],
+      [0, 1, bytes.subarray(0, 1)],
+      [bytes.length - 10, 1000, bytes.subarray(bytes.length - 10)], // past the end: to the end
+      [5, 0, new Uint8Array(0)],
+    ];
+    for (const [offset, length, expected] of cases) {
+      const got = await readAll(await store.open("ranged", { offset, length }));
+      assert.equal(sha256(got), sha256(expected), `offset ${offset}, length ${length}`);
+    }
+    await assert.rejects(store.open("ranged", { length: -1 }), RangeError);
+  });
+
   test("list() names every artifact with its size, and nothing removed", async (store) => {
     assert.ok(store.list, "every store here can list");
     const ids = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
