@@ -91,6 +91,34 @@ export function abortableStream(
   });
 }
 
+/**
+ * The first `length` bytes of `stream`. At the range's end it reads once more: a source that kept
+ * to the length ends there, one that did not is cancelled.
+ */
+export function takeBytes(
+  stream: ReadableStream<Uint8Array>,
+  length: number,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  let left = length;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (left === 0) {
+        controller.close();
+        const { done } = await reader.read().catch(() => ({ done: true }));
+        if (!done) await reader.cancel().catch(() => {});
+        return;
+      }
+      const { done, value } = await reader.read();
+      if (done) return controller.close();
+      const chunk = value.length > left ? value.subarray(0, left) : value;
+      left -= chunk.length;
+      controller.enqueue(chunk);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 /** Passes `stream` through, showing each chunk to `onChunk` on its way. */
 export function tapChunks(
   stream: ReadableStream<Uint8Array>,

@@ -25,6 +25,7 @@
  * @module
  */
 import { parseRange } from "./_range.ts";
+import { takeBytes } from "../_common/stream.ts";
 import { contentDisposition } from "./_content_disposition.ts";
 import { firstFilePart, formBoundary, MultipartError } from "./_multipart.ts";
 import { studiesPage, studyPage } from "./_index_html.ts";
@@ -425,7 +426,7 @@ async function download(
   }
   // Untouched unless cut to a range: Deno.serve sends a file's own stream without copying it
   // through JavaScript.
-  return new Response(status === 206 ? limited(body, length!) : body, { status, headers });
+  return new Response(status === 206 ? takeBytes(body, length!) : body, { status, headers });
 }
 
 /**
@@ -456,29 +457,6 @@ function matches(ifNoneMatch: string | null, etag: string): boolean {
   if (ifNoneMatch === null) return false;
   return ifNoneMatch.trim() === "*" ||
     ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
-}
-
-/** The first `length` bytes of `stream`; the rest is not read (the source is cancelled). */
-function limited(stream: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
-  const reader = stream.getReader();
-  let left = length;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (left === 0) {
-        controller.close();
-        // A store that honoured the length ends here; one that did not is cancelled.
-        const { done } = await reader.read().catch(() => ({ done: true }));
-        if (!done) await reader.cancel().catch(() => {});
-        return;
-      }
-      const { done, value } = await reader.read();
-      if (done) return controller.close();
-      const chunk = value.length > left ? value.subarray(0, left) : value;
-      left -= chunk.length;
-      controller.enqueue(chunk);
-    },
-    cancel: (reason) => reader.cancel(reason),
-  });
 }
 
 async function upload(
@@ -696,7 +674,7 @@ async function preview(store: ArtifactStore, artifactId: string): Promise<string
     throw error;
   }
   const bytes = new Uint8Array(
-    await new Response(limited(stream, PREVIEW_BYTES)).arrayBuffer(),
+    await new Response(takeBytes(stream, PREVIEW_BYTES)).arrayBuffer(),
   );
   return new TextDecoder().decode(bytes);
 }

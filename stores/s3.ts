@@ -35,7 +35,7 @@ import { getSignedUrl } from "npm:@aws-sdk/s3-request-presigner@^3.1169.0";
 import { checkOffsetWithin, validateLength, validateOffset } from "./_artifact_id.ts";
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { onAbort } from "../_common/abort.ts";
-import { abortableStream, resolveSource } from "../_common/stream.ts";
+import { abortableStream, resolveSource, takeBytes } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -210,22 +210,12 @@ export class S3ArtifactStore implements ArtifactStore {
         { abortSignal: abort.signal },
       );
       const body = response.Body?.transformToWebStream() ?? ReadableStream.from([]);
-      const reader = body.getReader();
       // Some servers answer "bytes=0-0" with the whole object (s3rver): cut to the range.
-      let left = length ?? Infinity;
+      const reader = (length === undefined ? body : takeBytes(body, length)).getReader();
       return abortableStream({
         next: async () => {
-          if (left <= 0) {
-            // A server that kept to the range ends here; one that did not is cancelled.
-            const { done } = await reader.read();
-            if (!done) await reader.cancel().catch(() => {});
-            return null;
-          }
           const { done, value } = await reader.read();
-          if (done) return null;
-          const chunk = value.length > left ? value.subarray(0, left) : value;
-          left -= chunk.length;
-          return chunk;
+          return done ? null : value;
         },
         release(reason) {
           stopListening();
