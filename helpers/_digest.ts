@@ -78,6 +78,14 @@ export async function recordedDigest(
   target: AttrTarget,
   artifactId: string,
 ): Promise<ArtifactDigest | undefined> {
-  const value = (await target.getSystemAttrs())[DIGESTS_ATTR_PREFIX + artifactId];
+  return digestIn(await target.getSystemAttrs(), artifactId);
+}
+
+/** The digest of an artifact among attributes already read, or `undefined` when none is. */
+export function digestIn(
+  attrs: Record<string, JsonValue>,
+  artifactId: string,
+): ArtifactDigest | undefined {
+  const value = attrs[DIGESTS_ATTR_PREFIX + artifactId];
   return value === undefined ? undefined : parseArtifactDigest(value) ?? undefined;
 }

@@ -33,17 +33,19 @@ import { getAllArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
 import { removeArtifact } from "../helpers/remove_artifact.ts";
 import { safeFilename } from "../helpers/safe_filename.ts";
-import { recordedDigest } from "../helpers/_digest.ts";
+import { digestIn } from "../helpers/_digest.ts";
+import { ARTIFACTS_ATTR_PREFIX, parseArtifactMeta } from "../helpers/_meta_codec.ts";
 import { resolveTarget } from "../helpers/_attr_target.ts";
 import type { ArtifactMeta } from "../helpers/types.ts";
 import { isArtifactId } from "../stores/_artifact_id.ts";
 import { ArtifactNotFoundError } from "../stores/errors.ts";
 import {
+  StorageFormatError,
   StudyNotFoundError,
   TrialNotFoundError,
   UpdateFinishedTrialError,
 } from "../storages/errors.ts";
-import type { StudyStorage } from "../storages/types.ts";
+import type { JsonValue, StudyStorage } from "../storages/types.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
 
@@ -340,12 +342,24 @@ async function serve(
   }
 }
 
-/** The metadata of an artifact that the study or trial lists; 404 otherwise. */
-async function listed(target: StudyOrTrial, artifactId: string): Promise<ArtifactMeta> {
-  const metas = await getAllArtifactMeta(target, { onInvalidEntry() {} });
-  const meta = metas.find((m) => m.artifactId === artifactId);
-  if (!meta) throw new HttpError(404, "No such artifact");
-  return meta;
+/**
+ * The metadata of an artifact that the study or trial lists (404 otherwise), with the attributes
+ * it was read from: one read of them serves the metadata and the digest.
+ */
+async function listed(
+  target: StudyOrTrial,
+  artifactId: string,
+): Promise<{ meta: ArtifactMeta; attrs: Record<string, JsonValue> }> {
+  const attrs = await resolveTarget(target).getSystemAttrs();
+  const value = attrs[ARTIFACTS_ATTR_PREFIX + artifactId];
+  let meta: ArtifactMeta | null = null;
+  try {
+    meta = value === undefined ? null : parseArtifactMeta(value);
+  } catch (error) {
+    if (!(error instanceof StorageFormatError)) throw error; // as the listing skips it
+  }
+  if (meta?.artifactId !== artifactId) throw new HttpError(404, "No such artifact");
+  return { meta, attrs };
 }
 
 async function download(
@@ -355,7 +369,7 @@ async function download(
   artifactId: string,
 ): Promise<Response> {
   const { artifactStore } = options;
-  const meta = await listed(target, artifactId);
+  const { meta, attrs } = await listed(target, artifactId);
   if (options.redirectDownloads && artifactStore.presign) {
     // The store answers the range, the tag and the length itself.
     const location = await artifactStore.presign(artifactId, {
@@ -368,7 +382,7 @@ async function download(
       headers: { location, "cache-control": "no-store", "access-control-allow-origin": "*" },
     });
   }
-  const digest = await recordedDigest(resolveTarget(target), artifactId);
+  const digest = digestIn(attrs, artifactId);
   let size: number | undefined;
   try {
     size = artifactStore.stat ? (await artifactStore.stat(artifactId)).size : undefined;
