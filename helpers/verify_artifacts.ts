@@ -24,7 +24,7 @@
 import { ArtifactNotFoundError } from "../stores/errors.ts";
 import { pumpStream } from "../_common/stream.ts";
 import { type AttrTarget, resolveTarget } from "./_attr_target.ts";
-import { Digester, DIGESTS_ATTR_PREFIX, parseArtifactDigest, sameDigest } from "./_digest.ts";
+import { Digester, digestIn, sameDigest } from "./_digest.ts";
 import {
   ARTIFACTS_ATTR_PREFIX,
   DASHBOARD_ARTIFACTS_ATTR_PREFIX,
@@ -215,12 +215,11 @@ async function recordedArtifacts(target: AttrTarget, includeTrials: boolean): Pr
       if (!key.startsWith(ARTIFACTS_ATTR_PREFIX)) continue;
       const meta = parseArtifactMeta(value);
       if (meta === null) continue;
-      const digest = attrs[DIGESTS_ATTR_PREFIX + meta.artifactId];
       recorded.push({
         artifactId: meta.artifactId,
         filename: meta.filename,
         trialNumber,
-        expected: digest === undefined ? undefined : parseArtifactDigest(digest) ?? undefined,
+        expected: digestIn(attrs, meta.artifactId),
       });
     }
   }
