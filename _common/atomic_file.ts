@@ -87,12 +87,16 @@ export async function writeFileAtomic(fill: Fill, options: AtomicWriteOptions): 
 }
 
 /**
- * Copies the local file `source` into a new temporary file in the kernel (`Deno.copyFile`),
- * gives it the mode a new file gets (copyFile would copy the source's), and publishes it. The
- * copy is not locked against a sweeper, but it changes the file's mtime until it ends, and a
- * sweeper removes only files unchanged for its threshold.
+ * Makes a new temporary file with `copy` (a kernel copy, which creates its target; errors of
+ * writing it go through `describe`), gives it
+ * the mode a new file gets (a copy would keep the source's), and publishes it. The copy is not
+ * locked against a sweeper, but it changes the file's mtime until it ends, and a sweeper
+ * removes only files unchanged for its threshold.
  */
-export async function copyFileAtomic(source: string, options: AtomicWriteOptions): Promise<void> {
+export async function copyAtomic(
+  copy: (tempPath: string, describe: DescribeDiskError) => Promise<void>,
+  options: AtomicWriteOptions,
+): Promise<void> {
   const { dir, signal } = options;
   signal?.throwIfAborted();
   const tempPath = join(dir, tempName());
@@ -113,11 +117,7 @@ export async function copyFileAtomic(source: string, options: AtomicWriteOptions
     throw options.onCreateError?.(error) ?? error;
   }
   try {
-    try {
-      await Deno.copyFile(source, tempPath);
-    } catch (error) {
-      throw describe(error);
-    }
+    await copy(tempPath, describe);
     await Deno.chmod(tempPath, mode);
     if (options.sync) {
       const file = await Deno.open(tempPath, { read: true });

@@ -54,6 +54,7 @@ export function abortableStream(
   signal?: AbortSignal,
 ): ReadableStream<Uint8Array> {
   let released = false;
+  let reading: Promise<Uint8Array | null> | Uint8Array | null = null;
   let stopListening = () => {};
   const release = (reason?: unknown) => {
     if (released) return;
@@ -71,7 +72,8 @@ export function abortableStream(
     async pull(controller) {
       let chunk: Uint8Array | null;
       try {
-        chunk = await source.next();
+        reading = source.next();
+        chunk = await reading;
       } catch (error) {
         if (released) return; // aborted or cancelled while reading
         release();
@@ -85,8 +87,11 @@ export function abortableStream(
         controller.enqueue(chunk);
       }
     },
-    cancel(reason) {
+    async cancel(reason) {
       release(reason ?? new Error("cancelled"));
+      // A read in flight (the stream reads one chunk ahead) still runs on Deno's I/O threads;
+      // the cancel ends when it does, so nothing of the stream outlives it.
+      await Promise.resolve(reading).catch(() => {});
     },
   });
 }

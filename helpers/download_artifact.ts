@@ -16,11 +16,20 @@
  * @module
  */
 import { dirname } from "node:path";
-import { type AtomicWriteOptions, fromStream, writeFileAtomic } from "../_common/atomic_file.ts";
-import { copySync } from "../_common/file_stream.ts";
+import {
+  type AtomicWriteOptions,
+  copyAtomic,
+  fromStream,
+  writeFileAtomic,
+} from "../_common/atomic_file.ts";
 import type { TransferProgress } from "./types.ts";
 import { tapChunks } from "../_common/stream.ts";
-import { ArtifactCorruptedError } from "../stores/errors.ts";
+import {
+  ArtifactCorruptedError,
+  ArtifactNotFoundError,
+  ArtifactPathEscapeError,
+  InvalidArtifactIdError,
+} from "../stores/errors.ts";
 import { Digester, recordedDigest, sameDigest } from "./_digest.ts";
 import { chunkObserver } from "./_transfer.ts";
 import { resolveTarget } from "./_attr_target.ts";
@@ -100,7 +109,7 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   const total = onProgress && artifactStore.stat
     ? (await artifactStore.stat(artifactId, { signal })).size
     : undefined;
-  const onChunk = chunkObserver({ total, onProgress, digester });
+  const observers = { total, onProgress, digester };
   // Checked before the sync and the publish, so damaged bytes never take the target's name.
   const check = () => {
     if (!expected) return;
@@ -116,19 +125,21 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     signal,
     publish: (tempPath) => publish(tempPath, filePath, artifactId),
   };
-  if (artifactStore.openFile) {
-    // A local file: copied through one reused buffer, no stream in between.
-    const source = await artifactStore.openFile(artifactId, { signal });
-    try {
-      await writeFileAtomic(async (file, describe) => {
-        await copySync(source, file, { signal, onChunk, onWriteError: describe });
-        check();
-      }, atomic);
-    } finally {
-      source.close();
-    }
+  if (artifactStore.copyToFile) {
+    // A store that copies into local files itself (in the kernel, for a file-system store).
+    const watched = onProgress !== undefined || digester !== undefined;
+    await copyAtomic(async (tempPath, describe) => {
+      await artifactStore.copyToFile!(artifactId, tempPath, {
+        signal,
+        observeChunks: watched ? () => chunkObserver(observers)! : undefined,
+      }).catch((error) => {
+        throw isStoreError(error) ? error : describe(error);
+      });
+      check();
+    }, atomic);
     return;
   }
+  const onChunk = chunkObserver(observers);
   const opened = await artifactStore.open(artifactId, { signal });
   const stream = onChunk ? tapChunks(opened, onChunk) : opened;
   const write = fromStream(stream, signal);
@@ -141,6 +152,12 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     await stream.cancel().catch(() => {});
     throw error;
   }
+}
+
+// The store's own errors pass as they are; the rest are of the disk the file is written to.
+function isStoreError(error: unknown): boolean {
+  return error instanceof ArtifactNotFoundError || error instanceof ArtifactPathEscapeError ||
+    error instanceof InvalidArtifactIdError || (error as Error)?.name === "AbortError";
 }
 
 async function ensureFree(filePath: string, artifactId: string): Promise<void> {

@@ -25,6 +25,7 @@ import { ResumingStream } from "./_resuming_stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  CopyToFileOptions,
   ListedArtifact,
   ListOptions,
   OpenOptions,
@@ -162,6 +163,17 @@ export class Backoff implements ArtifactStore {
    */
   readonly openFile?: (artifactId: string, options?: StatOptions) => Promise<Deno.FsFile>;
 
+  /**
+   * Copies an artifact into a local file through the wrapped store's fast path, retrying
+   * failures (each attempt copies from the start again and starts a new observer); present
+   * when the wrapped store has it.
+   */
+  readonly copyToFile?: (
+    artifactId: string,
+    filePath: string,
+    options?: CopyToFileOptions,
+  ) => Promise<void>;
+
   /** The wrapped store's `list`, passed through (present only when the store has it). */
   readonly list?: (options?: ListOptions) => AsyncIterable<ListedArtifact>;
 
@@ -178,7 +190,7 @@ export class Backoff implements ArtifactStore {
     this.#store = store;
     // The optional fast paths exist here exactly when the wrapped store has them, so the
     // helpers that look for them see the same store with retries.
-    const { stat, writeFile, openFile, list, presign } = store;
+    const { stat, writeFile, openFile, copyToFile, list, presign } = store;
     if (stat) {
       this.stat = (artifactId, o = {}) =>
         this.#once(
@@ -204,6 +216,15 @@ export class Backoff implements ArtifactStore {
           artifactId,
           o.signal,
           (signal) => openFile.call(store, artifactId, { signal }),
+        );
+    }
+    if (copyToFile) {
+      this.copyToFile = (artifactId, filePath, o = {}) =>
+        this.#once(
+          "open",
+          artifactId,
+          o.signal,
+          (signal) => copyToFile.call(store, artifactId, filePath, { ...o, signal }),
         );
     }
     // A listing is passed through: a page cannot be retried from outside the store.

@@ -25,10 +25,11 @@ import {
   validateLength,
   validateOffset,
 } from "./_artifact_id.ts";
-import { copyObserved, readableFromFile } from "../_common/file_stream.ts";
+import { copySync, readableFromFile } from "../_common/file_stream.ts";
+import { kernelCopy, pinFile, type PinnedFile } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
-  copyFileAtomic,
+  copyAtomic,
   fromStream,
   type RemovedTempFiles,
   removeStaleTempFiles,
@@ -39,6 +40,7 @@ export type { RemovedTempFiles };
 import type {
   ArtifactStat,
   ArtifactStore,
+  CopyToFileOptions,
   ListedArtifact,
   ListOptions,
   OpenOptions,
@@ -80,6 +82,37 @@ const OPEN_ATTEMPTS = 5;
 interface Checked {
   path: string;
   info?: Deno.FileInfo;
+}
+
+/** A file opened for reading, with what identifies it. */
+interface Opened {
+  dev: number;
+  ino: number;
+  isFile: boolean;
+  size: number;
+  close(): void;
+}
+
+/** Opens a file as a Deno.FsFile. */
+async function openFsFile(path: string): Promise<Opened & { file: Deno.FsFile }> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const { dev, ino, isFile, size } = await file.stat();
+    return { file, dev, ino: ino!, isFile, size, close: () => file.close() };
+  } catch (error) {
+    file.close();
+    throw error;
+  }
+}
+
+/** Opens a file pinned for a kernel copy where the system allows, else as a Deno.FsFile. */
+async function openForCopy(
+  path: string,
+): Promise<Opened & ({ pinned: PinnedFile } | { file: Deno.FsFile })> {
+  const pinned = pinFile(path);
+  if (!pinned) return await openFsFile(path);
+  const { dev, ino, isFile, size } = pinned;
+  return { pinned, dev, ino, isFile, size, close: () => pinned.close() };
 }
 
 /**
@@ -141,7 +174,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const length = validateLength(options.length) ?? Infinity;
     const offset = validateOffset(options.offset);
     options.signal?.throwIfAborted();
-    const { file, size } = await this.#openChecked(artifactId);
+    const { file, size } = await this.#openChecked(artifactId, openFsFile);
     try {
       checkOffsetWithin(artifactId, offset, size);
       if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
@@ -155,7 +188,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
 
   /**
    * Opens an artifact's file for reading, checked like `open` (the file opened is the file
-   * checked). `downloadArtifact` copies from it with a reused buffer instead of a stream.
+   * checked). The HTTP handler serves it without a stream in between.
    *
    * @param artifactId The artifact's id.
    * @param options A signal.
@@ -164,7 +197,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    */
   async openFile(artifactId: string, options: StatOptions = {}): Promise<Deno.FsFile> {
     options.signal?.throwIfAborted();
-    return (await this.#openChecked(artifactId)).file;
+    return (await this.#openChecked(artifactId, openFsFile)).file;
   }
 
   /**
@@ -192,8 +225,9 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * file, which gets the mode a new file gets, is synced and renamed into place.
    * `uploadArtifact` uses it for a `filePath`. A kernel copy cannot be interrupted: an abort is
    * honored before it starts and as soon as it ends, and nothing is published then. With
-   * `observeChunks` (a digest, progress), the file is copied through two reused buffers
-   * instead, and an abort is honored between chunks.
+   * `observeChunks` (a digest, progress), this thread reads the temporary file as the kernel
+   * copy grows it and shows it chunk by chunk: a digest is of exactly the bytes stored, at the
+   * cost of the hash alone, and an abort is honored between chunks, once the copy has ended.
    *
    * @param artifactId The artifact's id.
    * @param filePath The local file to copy.
@@ -208,17 +242,51 @@ export class FileSystemArtifactStore implements ArtifactStore {
     signal?.throwIfAborted();
     const { path } = await this.#check(artifactId);
     const publishing = this.#publishing(artifactId, path, signal);
-    if (!observeChunks) return await copyFileAtomic(filePath, publishing);
-    // Observed: copied through two buffers, the observer's work overlapping the writes.
-    const source = await Deno.open(filePath, { read: true });
-    try {
-      await writeFileAtomic(async (file, describe) => {
-        await copyObserved(source, file, {
+    // The user's own file: copied by path (no link check), the observer reading the copy.
+    await copyAtomic(
+      (tempPath, describe) =>
+        kernelCopy(filePath, tempPath, {
           signal,
-          onChunk: observeChunks(),
-          onWriteError: describe,
-        });
-      }, publishing);
+          onChunk: observeChunks?.(),
+          onCopyError: describe,
+        }),
+      publishing,
+    );
+  }
+
+  /**
+   * Copies an artifact's file into `filePath`, checked like `open` (the file copied is the file
+   * checked, even if its name is replaced during the copy): in the kernel where the system
+   * names open files (Linux), else through one reused buffer. `downloadArtifact` uses it. With
+   * `observeChunks`, this thread reads `filePath` as the kernel copy grows it and shows it chunk
+   * by chunk (what is observed is what was written); a kernel copy cannot be interrupted, so an
+   * abort is honored between those chunks, once the copy has ended.
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The file to create or replace.
+   * @param options A signal and an observer.
+   * @throws {ArtifactNotFoundError} When no file has that id.
+   * @throws {ArtifactPathEscapeError} When its path leads outside the base directory.
+   */
+  async copyToFile(
+    artifactId: string,
+    filePath: string,
+    options: CopyToFileOptions = {},
+  ): Promise<void> {
+    const { signal, observeChunks } = options;
+    signal?.throwIfAborted();
+    const source = await this.#openChecked(artifactId, openForCopy);
+    try {
+      const onChunk = observeChunks?.();
+      if ("pinned" in source) {
+        return await kernelCopy(source.pinned.path, filePath, { signal, onChunk });
+      }
+      const target = await Deno.open(filePath, { write: true, create: true, truncate: true });
+      try {
+        await copySync(source.file, target, { signal, onChunk });
+      } finally {
+        target.close();
+      }
     } finally {
       source.close();
     }
@@ -328,30 +396,26 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * Opens an artifact's file and checks that it is the file `#check` approved (device and
    * inode), starting over when it was replaced in between.
    */
-  async #openChecked(artifactId: string): Promise<{ file: Deno.FsFile; size: number }> {
+  async #openChecked<T extends Opened>(
+    artifactId: string,
+    open: (path: string) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1;; attempt++) {
       const checked = await this.#check(artifactId);
-      let file: Deno.FsFile;
+      let opened: T;
       try {
-        file = await Deno.open(checked.path, { read: true });
+        opened = await open(checked.path);
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) throw this.#notFound(artifactId, error);
         throw error;
       }
-      let info: Deno.FileInfo;
-      try {
-        info = await file.stat();
-      } catch (error) {
-        file.close();
-        throw error;
-      }
-      if (sameFile(info, checked.info)) {
-        if (info.isFile) return { file, size: info.size };
-        file.close();
+      if (sameFile(opened, checked.info)) {
+        if (opened.isFile) return opened;
+        opened.close();
         throw this.#notFound(artifactId);
       }
       // Replaced between the check and the open: check again what is there now.
-      file.close();
+      opened.close();
       if (attempt === OPEN_ATTEMPTS) {
         throw new Error(
           `Cannot open artifact "${artifactId}" in "${this.#basePath}": its file was replaced ` +
@@ -403,6 +467,6 @@ export class FileSystemArtifactStore implements ArtifactStore {
   }
 }
 
-function sameFile(opened: Deno.FileInfo, checked: Deno.FileInfo | undefined): boolean {
+function sameFile(opened: Opened, checked: Deno.FileInfo | undefined): boolean {
   return checked !== undefined && opened.dev === checked.dev && opened.ino === checked.ino;
 }

@@ -109,6 +109,21 @@ export interface WriteFileOptions {
   observeChunks?: () => (chunk: Uint8Array) => void;
 }
 
+/** Options of {@linkcode ArtifactStore.copyToFile}. */
+export interface CopyToFileOptions {
+  /**
+   * Cancels the copy. A kernel copy cannot be interrupted: the abort is honored before it
+   * starts and as soon as it ends.
+   */
+  signal?: AbortSignal;
+  /**
+   * Called at the start of each attempt; the function it returns is shown every byte copied,
+   * in order, in chunks valid only during the call, so the caller can hash or count them
+   * without reading the file again.
+   */
+  observeChunks?: () => (chunk: Uint8Array) => void;
+}
+
 /**
  * Where artifact bodies live: a file system folder, a bucket, memory. Every store validates
  * artifact ids the same way and rejects `open` of a missing artifact with
@@ -161,14 +176,25 @@ export interface ArtifactStore {
   writeFile?(artifactId: string, filePath: string, options?: WriteFileOptions): Promise<void>;
   /**
    * Opens an artifact as a local file, for reading from its start (optional fast path for
-   * stores on a local file system): `downloadArtifact` copies from it without a stream in
-   * between. The caller closes it.
+   * stores on a local file system): the HTTP handler hands it to the server without a stream
+   * in between. The caller closes it.
    *
    * @param artifactId The artifact's id.
    * @param options A signal.
    * @returns The open file.
    */
   openFile?(artifactId: string, options?: StatOptions): Promise<Deno.FsFile>;
+  /**
+   * Copies an artifact into a local file (optional fast path, beyond Optuna's protocol):
+   * `downloadArtifact` copies into a fresh temporary file with it, then syncs, checks and
+   * publishes that file, so a file-system store can copy in the kernel. `filePath` is created
+   * or replaced; its mode is left to the caller, who also removes it after a failure.
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The local file to write.
+   * @param options A signal and an observer of the bytes.
+   */
+  copyToFile?(artifactId: string, filePath: string, options?: CopyToFileOptions): Promise<void>;
   /**
    * Lists every artifact the store holds (optional, beyond Optuna's protocol): `verifyArtifacts`
    * uses it to find blobs that no metadata names. Only names that are valid artifact ids are

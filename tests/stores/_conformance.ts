@@ -1,5 +1,6 @@
 // The store conformance suite: every ArtifactStore must pass it, against its real backend.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import {
   ArtifactCorruptedError,
   ArtifactNotFoundError,
@@ -269,6 +270,59 @@ export function storeConformance(fixture: StoreFixture): void {
       [[ids[0], 1], [ids[2], 2001]].sort(),
     );
     for (const a of listed) assert.ok(a.lastModified.getTime() > before, "a recent time");
+  });
+
+  // The optional local-file fast paths (a file-system store and Backoff around it): the same
+  // bytes as write() and open(), every byte shown once to an observer, and their errors.
+  for (const size of [0, 1, 5 * 1024 * 1024 + 3]) {
+    test(`writeFile() and copyToFile() round-trip ${size} bytes, observed or not`, async (store) => {
+      if (!store.writeFile || !store.copyToFile) return;
+      const dir = await Deno.makeTempDir();
+      try {
+        const bytes = pseudoRandomBytes(size, size + 5);
+        await Deno.writeFile(`${dir}/in.bin`, bytes);
+        for (const observe of [false, true]) {
+          const seen: string[] = [];
+          const observer = () => {
+            const hash = createHash("sha256");
+            seen.push("attempt");
+            return (chunk: Uint8Array) => {
+              hash.update(chunk);
+              seen[seen.length - 1] = hash.copy().digest("hex");
+            };
+          };
+          const id = `fast-${observe}`;
+          await store.writeFile(id, `${dir}/in.bin`, {
+            observeChunks: observe ? observer : undefined,
+          });
+          assert.equal(await sha256Stream(await store.open(id)), sha256(bytes));
+          await store.copyToFile(id, `${dir}/out-${observe}.bin`, {
+            observeChunks: observe ? observer : undefined,
+          });
+          assert.equal(sha256(await Deno.readFile(`${dir}/out-${observe}.bin`)), sha256(bytes));
+          const expected = size === 0 ? ["attempt", "attempt"] : [sha256(bytes), sha256(bytes)];
+          assert.deepEqual(seen, observe ? expected : []);
+        }
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+  }
+
+  test("copyToFile() of a missing artifact or with an aborted signal rejects and creates nothing", async (store) => {
+    if (!store.copyToFile) return;
+    const dir = await Deno.makeTempDir();
+    try {
+      await assert.rejects(store.copyToFile("missing-copy", `${dir}/out`), ArtifactNotFoundError);
+      await store.write("aborted-copy", () => chunked(new Uint8Array([1])));
+      await assert.rejects(
+        store.copyToFile("aborted-copy", `${dir}/out`, { signal: AbortSignal.abort() }),
+        (error) => (error as Error).name === "AbortError",
+      );
+      assert.deepEqual([...Deno.readDirSync(dir)], []);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   });
 
   // Damage behind the metadata's back: the blob rewritten with other bytes of the same size,

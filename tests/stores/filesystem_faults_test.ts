@@ -126,7 +126,7 @@ Deno.test({
   },
 });
 
-Deno.test("FileSystemArtifactStore.open() never returns a file outside the store while a link is swapped", async () => {
+Deno.test("FileSystemArtifactStore.open(), openFile() and copyToFile() never read a file outside the store while a link is swapped", async () => {
   await withTempDir(async (outside) => {
     await withTempDir(async (dir) => {
       await Deno.writeTextFile(join(outside, "secret"), "outside");
@@ -154,10 +154,14 @@ Deno.test("FileSystemArtifactStore.open() never returns a file outside the store
       try {
         for (let i = 0; i < 4000; i++) {
           try {
-            // open() and the download fast path openFile() go through the same check.
-            const text = i % 2 === 0
+            // open(), openFile() (the HTTP handler's) and copyToFile() (downloadArtifact's
+            // kernel copy) go through the same check.
+            const copy = join(outside, `copy-${i}`);
+            const text = i % 3 === 0
               ? await new Response(await store.open("link")).text()
-              : await new Response((await store.openFile("link")).readable).text();
+              : i % 3 === 1
+              ? await new Response((await store.openFile("link")).readable).text()
+              : await store.copyToFile("link", copy).then(() => Deno.readTextFile(copy));
             assert.equal(text, "inside", `open ${i} returned the outside file`);
             seen.inside++;
           } catch (error) {
@@ -171,7 +175,7 @@ Deno.test("FileSystemArtifactStore.open() never returns a file outside the store
         swapper.kill();
         await swapper.status;
       }
-      console.log(`4000 opens during swaps: ${JSON.stringify(seen)}`);
+      console.log(`4000 opens and copies during swaps: ${JSON.stringify(seen)}`);
       assert.ok(seen.inside > 0 && seen.refused > 0, JSON.stringify(seen));
     });
   });

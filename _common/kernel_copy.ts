@@ -1,0 +1,159 @@
+// Kernel copies for the file-system store's fast paths. Deno copies only between paths
+// (`Deno.copyFile`), so an open file is copied through the path Linux gives every open
+// descriptor, `/proc/self/fd/N`: it names the open file itself, so a rename or a swapped link
+// after the open cannot change what is copied. Where that path does not name the open file
+// (other systems; Deno 2.5, whose `node:fs` descriptors are not the system's), there is no
+// pinned file and the callers copy through buffers instead.
+import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+
+/** A file opened by descriptor, with a path that names exactly that open file. */
+export interface PinnedFile {
+  /** The descriptor, for reads. */
+  readonly fd: number;
+  /** `/proc/self/fd/<fd>`: opening it opens the same file, whatever its name is now. */
+  readonly path: string;
+  /** The device and inode number, to compare with a file checked before the open. */
+  readonly dev: number;
+  readonly ino: number;
+  readonly isFile: boolean;
+  /** The size at the open. */
+  readonly size: number;
+  close(): void;
+}
+
+/**
+ * Opens `path` for reading and pins it, or returns `undefined` when this system has no path
+ * that names an open file (then nothing stays open). A missing file is `Deno.errors.NotFound`,
+ * as `Deno.open` reports it.
+ */
+export function pinFile(path: string): PinnedFile | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (error) {
+    if ((error as { code?: string }).code !== "ENOENT") throw error;
+    throw new Deno.errors.NotFound((error as Error).message, { cause: error });
+  }
+  let closed = false;
+  try {
+    const opened = fstatSync(fd, { bigint: true });
+    const procPath = `/proc/self/fd/${fd}`;
+    let named;
+    try {
+      named = statSync(procPath, { bigint: true });
+    } catch {
+      named = undefined;
+    }
+    if (!named || named.dev !== opened.dev || named.ino !== opened.ino) {
+      closed = true;
+      closeSync(fd);
+      return undefined;
+    }
+    return {
+      fd,
+      path: procPath,
+      dev: Number(opened.dev),
+      ino: Number(opened.ino),
+      isFile: opened.isFile(),
+      size: Number(opened.size),
+      close() {
+        if (closed) return;
+        closed = true;
+        closeSync(fd);
+      },
+    };
+  } catch (error) {
+    if (!closed) closeSync(fd);
+    throw error;
+  }
+}
+
+/** Options of {@linkcode kernelCopy}. */
+export interface KernelCopyOptions {
+  /** Checked between the observer's chunks; the kernel copy itself runs to its end. */
+  signal?: AbortSignal;
+  /** Shown every byte of the copy, in order, in reused 1 MiB chunks. */
+  onChunk?: (chunk: Uint8Array) => void;
+  /** Turns an error of the copy (a full disk) into the one to throw. */
+  onCopyError?: (error: unknown) => unknown;
+}
+
+// The observer's reads block the event loop; a yield after this many bytes bounds one turn
+// (16 reads and SHA-256 updates of 1 MiB: about 13 ms here).
+const YIELD_EVERY = 16 * 1024 * 1024;
+const CHUNK_SIZE = 1024 * 1024;
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Copies the file at `source` to the new path `target` in the kernel (`copy_file_range`, on
+ * Deno's blocking threads). With `onChunk`, this thread reads the target as the copy grows it
+ * and shows it chunk by chunk: what is observed (hashed) is exactly what was written, even if
+ * the source changes meanwhile, and a SHA-256 costs the hash alone instead of hash plus copy.
+ */
+export async function kernelCopy(
+  source: string,
+  target: string,
+  options: KernelCopyOptions = {},
+): Promise<void> {
+  const { onChunk, signal } = options;
+  const copying = Deno.copyFile(source, target).catch((error) => {
+    throw options.onCopyError?.(error) ?? error;
+  });
+  if (!onChunk) return await copying;
+  let done = false;
+  const copied = copying.finally(() => done = true);
+  copied.catch(() => {}); // awaited below; its end also ends the reads
+  try {
+    await observeGrowing(target, () => done, onChunk, signal);
+  } finally {
+    await copied.catch(() => {}); // the kernel copy cannot be stopped: let it end first
+  }
+  await copied;
+}
+
+/** Reads `path` as a writer grows it, until `ended()` was true before a look at its size. */
+async function observeGrowing(
+  path: string,
+  ended: () => boolean,
+  onChunk: (chunk: Uint8Array) => void,
+  signal?: AbortSignal,
+): Promise<void> {
+  let fd: number | undefined;
+  while (fd === undefined) {
+    const finished = ended();
+    try {
+      fd = openSync(path, "r");
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") throw error;
+      if (finished) return; // the copy failed before it created the file
+      await pause(1);
+    }
+  }
+  try {
+    const buffer = new Uint8Array(CHUNK_SIZE);
+    let position = 0;
+    let sinceYield = 0;
+    while (true) {
+      signal?.throwIfAborted();
+      // Read before the size: once the copy has ended, the size seen after it is final.
+      const finished = ended();
+      const size = Number(fstatSync(fd).size);
+      if (position >= size) {
+        if (finished) return;
+        await pause(1);
+        continue;
+      }
+      const count = readSync(fd, buffer, 0, Math.min(CHUNK_SIZE, size - position), position);
+      onChunk(buffer.subarray(0, count));
+      position += count;
+      sinceYield += count;
+      if (sinceYield >= YIELD_EVERY) {
+        sinceYield = 0;
+        await pause(0);
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
