@@ -50,7 +50,12 @@ export function fromStream(content: StreamSource, signal?: AbortSignal): Fill {
       step.catch((error) => {
         throw describe(error);
       });
-    await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
+    try {
+      await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
+    } catch (error) {
+      await writer.settle().catch(() => {}); // no write in flight once the file is closed
+      throw error;
+    }
     await disk(writer.flush());
   };
 }

@@ -6,7 +6,9 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  S3Client,
 } from "npm:@aws-sdk/client-s3@^3.1175.0";
+import { NodeHttpHandler } from "npm:@smithy/node-http-handler@^4.14.2";
 import { ArtifactNotFoundError } from "../../stores/errors.ts";
 import { S3ArtifactStore } from "../../stores/s3.ts";
 import { chunked, pseudoRandomBytes, sha256, sha256Stream, stallingStream } from "../_helpers.ts";
@@ -287,6 +289,51 @@ for (const { label, get, ignore } of servers) {
               return true;
             },
           );
+        }
+      } finally {
+        client.destroy();
+      }
+    },
+  });
+
+  Deno.test({
+    name:
+      `S3ArtifactStore on ${label} reads through fetch by default, keeping the client's signing, and through the client's handler with fetchReads: false`,
+    ignore,
+    async fn() {
+      const server = await get();
+      // The client's own handler, counting what goes through it.
+      const methods: string[] = [];
+      const handler = new (class extends NodeHttpHandler {
+        // deno-lint-ignore no-explicit-any
+        override handle(request: any, options?: any) {
+          methods.push(request.method);
+          return super.handle(request, options);
+        }
+      })();
+      const client = new S3Client({
+        endpoint: server.endpoint,
+        region: "us-east-1",
+        forcePathStyle: true,
+        credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+        requestChecksumCalculation: "WHEN_REQUIRED",
+        responseChecksumValidation: "WHEN_REQUIRED",
+        requestHandler: handler,
+      });
+      try {
+        const keyPrefix = `fetch-reads/${crypto.randomUUID()}/`;
+        const bytes = pseudoRandomBytes(3 * 1024 * 1024 + 1, 4);
+        for (const fetchReads of [true, false]) {
+          const store = new S3ArtifactStore(server.bucket, { client, keyPrefix, fetchReads });
+          methods.length = 0;
+          await store.write("a1", () => chunked(bytes), { contentLength: bytes.length });
+          assert.equal(await sha256Stream(await store.open("a1")), sha256(bytes));
+          const part = await new Response(await store.open("a1", { offset: 10, length: 5 }))
+            .arrayBuffer();
+          assert.deepEqual(new Uint8Array(part), bytes.subarray(10, 15));
+          await assert.rejects(store.open("missing"), ArtifactNotFoundError);
+          assert.deepEqual(methods, fetchReads ? ["PUT"] : ["PUT", "GET", "GET", "GET"]);
+          await store.remove("a1");
         }
       } finally {
         client.destroy();
