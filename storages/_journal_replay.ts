@@ -37,68 +37,63 @@ type Op = Record<string, unknown>;
 
 const REPAIR = "; repair or remove that line";
 
-/** Applies one parsed journal line to the model; `where` names the line for errors. */
-export function applyJournalOp(model: StorageModel, op: unknown, where: string): void {
+/**
+ * Applies one parsed journal line to the model; `where` names the line for errors (called only
+ * for an error: a replay applies tens of thousands of lines).
+ */
+export function applyJournalOp(model: StorageModel, op: unknown, where: () => string): void {
   if (typeof op !== "object" || op === null || Array.isArray(op)) {
     throw new StorageFormatError(
-      `${where}: it is not a journal operation (a JSON object)${REPAIR}`,
+      `${where()}: it is not a journal operation (a JSON object)${REPAIR}`,
     );
   }
   const log = op as Op;
-  const int = (key: string): number => {
-    const value = log[key];
-    if (!Number.isInteger(value)) {
-      throw new StorageFormatError(`${where}: it has no integer "${key}"${REPAIR}`);
-    }
-    return value as number;
-  };
-  const attr = (key: string): [string, JsonValue] => {
-    const value = log[key];
-    if (typeof value !== "object" || value === null || Object.keys(value).length !== 1) {
-      throw new StorageFormatError(`${where}: it has no single-entry "${key}" object${REPAIR}`);
-    }
-    return Object.entries(value)[0] as [string, JsonValue];
-  };
   try {
-    switch (int("op_code")) {
+    switch (int(log, "op_code", where)) {
       case OP.CREATE_STUDY: {
         const name = log.study_name;
         if (typeof name !== "string" || !Array.isArray(log.directions)) {
-          throw new StorageFormatError(`${where}: it has no study_name or directions${REPAIR}`);
+          throw new StorageFormatError(`${where()}: it has no study_name or directions${REPAIR}`);
         }
         if (model.findStudyId(name) !== undefined) return;
         model.createStudy(name, log.directions.map((d) => d === 2 ? "maximize" : "minimize"));
         return;
       }
       case OP.DELETE_STUDY:
-        model.deleteStudy(int("study_id"));
+        model.deleteStudy(int(log, "study_id", where));
         return;
-      case OP.SET_STUDY_SYSTEM_ATTR:
-        model.setStudySystemAttr(int("study_id"), ...attr("system_attr"));
+      case OP.SET_STUDY_SYSTEM_ATTR: {
+        const key = onlyKey(log, "system_attr", where);
+        const attrs = log.system_attr as Record<string, JsonValue>;
+        model.setStudySystemAttr(int(log, "study_id", where), key, attrs[key]);
         return;
+      }
       case OP.CREATE_TRIAL: {
         const values = Array.isArray(log.values)
           ? log.values as number[]
           : typeof log.value === "number"
           ? [log.value]
           : null;
-        model.createTrial(int("study_id"), {
-          state: log.state === undefined ? "RUNNING" : state(int("state"), where),
+        model.createTrial(int(log, "study_id", where), {
+          state: log.state === undefined ? "RUNNING" : state(int(log, "state", where), where),
           values,
           systemAttrs: (log.system_attrs ?? {}) as Record<string, JsonValue>,
         });
         return;
       }
       case OP.SET_TRIAL_STATE_VALUES: {
-        const trialId = int("trial_id");
-        const next = state(int("state"), where);
+        const trialId = int(log, "trial_id", where);
+        const next = state(int(log, "state", where), where);
         if (next === "RUNNING" && model.getTrial(trialId).state === "RUNNING") return;
         model.setTrialStateValues(trialId, next, log.values as number[] | null);
         return;
       }
-      case OP.SET_TRIAL_SYSTEM_ATTR:
-        model.setTrialSystemAttr(int("trial_id"), ...attr("system_attr"));
+      case OP.SET_TRIAL_SYSTEM_ATTR: {
+        const key = onlyKey(log, "system_attr", where);
+        const attrs = log.system_attr as Record<string, JsonValue>;
+        model.setTrialSystemAttr(int(log, "trial_id", where), key, attrs[key]);
         return;
+      }
       case OP.SET_STUDY_USER_ATTR:
       case OP.SET_TRIAL_PARAM:
       case OP.SET_TRIAL_INTERMEDIATE_VALUE:
@@ -107,7 +102,7 @@ export function applyJournalOp(model: StorageModel, op: unknown, where: string):
         return; // nothing artifacts need
       default:
         throw new StorageFormatError(
-          `${where}: it has an unknown op_code ${log.op_code}; a newer Optuna may have written it`,
+          `${where()}: it has an unknown op_code ${log.op_code}; a newer Optuna may have written it`,
         );
     }
   } catch (error) {
@@ -120,10 +115,35 @@ export function applyJournalOp(model: StorageModel, op: unknown, where: string):
   }
 }
 
-function state(value: number, where: string): TrialState {
+function int(log: Op, key: string, where: () => string): number {
+  const value = log[key];
+  if (!Number.isInteger(value)) {
+    throw new StorageFormatError(`${where()}: it has no integer "${key}"${REPAIR}`);
+  }
+  return value as number;
+}
+
+/** The one key of the object `log[key]` (Python asserts one attribute per line). */
+function onlyKey(log: Op, key: string, where: () => string): string {
+  const value = log[key];
+  let only: string | undefined;
+  let count = 0;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    for (const name in value) {
+      only = name;
+      if (++count > 1) break;
+    }
+  }
+  if (count !== 1) {
+    throw new StorageFormatError(`${where()}: it has no single-entry "${key}" object${REPAIR}`);
+  }
+  return only!;
+}
+
+function state(value: number, where: () => string): TrialState {
   const name = TRIAL_STATES[value];
   if (name === undefined) {
-    throw new StorageFormatError(`${where}: it has an unknown state ${value}${REPAIR}`);
+    throw new StorageFormatError(`${where()}: it has an unknown state ${value}${REPAIR}`);
   }
   return name;
 }

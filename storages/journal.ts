@@ -489,14 +489,19 @@ export class JournalFileStorage implements StudyStorage {
     }
   }
 
+  // Names the line being replayed, for errors (one function, not one string per line).
+  #where = (): string => `Cannot replay line ${this.#lines + 1} of journal "${this.#path}"`;
+
   #apply(line: string, byteLength: number): void {
-    const where = `Cannot replay line ${this.#lines + 1} of journal "${this.#path}"`;
+    const where = this.#where;
     let op: unknown;
     try {
       op = parsePythonJson(line);
     } catch (error) {
       throw new StorageFormatError(
-        `${where}: it is not valid JSON (${(error as Error).message}); repair or remove that line`,
+        `${where()}: it is not valid JSON (${
+          (error as Error).message
+        }); repair or remove that line`,
         { cause: error },
       );
     }
