@@ -1,13 +1,17 @@
-// One measured S3 round trip: uploadArtifact of a file through S3ArtifactStore, then
-// downloadArtifact. Prints JSON with the phase times in seconds. Arguments: digest|no-digest
-// ENDPOINT BUCKET ACCESS_KEY SECRET_KEY SOURCE TARGET.
+// One measured phase of the S3 round trip, in its own process so that each phase's peak RSS
+// is its own: "upload" runs uploadArtifact of a file through S3ArtifactStore and prints
+// {upload, artifactId}; "download" runs downloadArtifact of that artifact and prints {download},
+// then removes the object. The study lives in a journal file, so the download checks the digest
+// the upload recorded. Arguments: upload|download digest|no-digest single|multipart ENDPOINT
+// BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET JOURNAL.
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
-import { createStudy } from "../mod.ts";
+import { createStudy, downloadArtifact, loadStudy, uploadArtifact } from "../mod.ts";
+import { JournalFileStorage } from "../storages/journal.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
-import { timedRoundTrip } from "./_round_trip.ts";
 
-const [digest, endpoint, bucket, accessKeyId, secretAccessKey, source, target] = Deno.args;
+const [phase, digest, put, endpoint, bucket, accessKeyId, secretAccessKey, from, to, journal] =
+  Deno.args;
 const client = new S3Client({
   endpoint,
   region: "us-east-1",
@@ -16,17 +20,36 @@ const client = new S3Client({
   requestChecksumCalculation: "WHEN_REQUIRED",
   responseChecksumValidation: "WHEN_REQUIRED",
 });
-const artifactStore = new S3ArtifactStore(bucket, { client });
-const studyOrTrial = await createStudy();
-// Python syncs nothing: the download is not synced either, so the two compare the transfer.
-const times = await timedRoundTrip({
-  artifactStore,
-  studyOrTrial,
-  source,
-  target,
-  sync: false,
-  digest: digest !== "no-digest",
+const artifactStore = new S3ArtifactStore(bucket, {
+  client,
+  singlePutMaxSize: put === "multipart" ? 0 : undefined,
 });
-await artifactStore.remove(times.artifactId);
+const storage = new JournalFileStorage(journal);
+const checked = digest !== "no-digest";
+if (phase === "upload") {
+  const study = await createStudy({ storage, studyName: "bench" });
+  const start = performance.now();
+  const artifactId = await uploadArtifact({
+    artifactStore,
+    studyOrTrial: study,
+    filePath: from,
+    recordDigest: checked,
+  });
+  const upload = (performance.now() - start) / 1000;
+  console.log(JSON.stringify({ upload, artifactId }));
+} else {
+  const study = await loadStudy({ storage, studyName: "bench" });
+  const start = performance.now();
+  // Python syncs nothing: the download is not synced either, so the two compare the transfer.
+  await downloadArtifact({
+    artifactStore,
+    artifactId: from,
+    filePath: to,
+    sync: false,
+    studyOrTrial: checked ? study : undefined,
+  });
+  const download = (performance.now() - start) / 1000;
+  await artifactStore.remove(from);
+  console.log(JSON.stringify({ download }));
+}
 client.destroy();
-console.log(JSON.stringify(times));

@@ -53,6 +53,9 @@ interface Result {
   upload: number;
   download: number;
   rss: number;
+  /** Each phase's peak RSS, where the phases ran as processes of their own. */
+  rssUpload?: number;
+  rssDownload?: number;
 }
 
 /** A way to move a file into a store and back out, run as its own process(es). */
@@ -117,10 +120,16 @@ async function sweep(title: string, contenders: Contender[]) {
       }
       const median = (pick: (r: Result) => number) =>
         samples.map(pick).sort((a, b) => a - b)[Math.floor(samples.length / 2)];
-      const result = {
+      const most = (pick: (r: Result) => number | undefined) => {
+        const picked = samples.map(pick).filter((v) => v !== undefined);
+        return picked.length ? Math.max(...picked) : undefined;
+      };
+      const result: Result = {
         upload: median((r) => r.upload),
         download: median((r) => r.download),
-        rss: Math.max(...samples.map((r) => r.rss)),
+        rss: most((r) => r.rss)!,
+        rssUpload: most((r) => r.rssUpload),
+        rssDownload: most((r) => r.rssDownload),
       };
       if (!results.has(contender.name)) results.set(contender.name, new Map());
       results.get(contender.name)!.set(size, result);
@@ -157,9 +166,13 @@ async function section(
       const total = r.upload + r.download;
       const ratio = (base?: Result) =>
         base ? (total / (base.upload + base.download)).toFixed(2) : "-";
+      // Each phase's peak where they ran apart (upload / download), else the process's.
+      const rss = r.rssUpload !== undefined && r.rssDownload !== undefined
+        ? `${r.rssUpload.toFixed(0)} / ${r.rssDownload.toFixed(0)}`
+        : r.rss.toFixed(0);
       lines.push(
         `| ${contender.name} | ${r.upload.toFixed(3)} | ${r.download.toFixed(3)} | ` +
-          `${throughput(size, r).toFixed(0)} | ${r.rss.toFixed(0)} | ` +
+          `${throughput(size, r).toFixed(0)} | ${rss} | ` +
           `${ratio(baseline("limit", size))} | ${ratio(baseline("python", size))} |`,
       );
     }
@@ -202,7 +215,9 @@ try {
     `Python Optuna ${pyOptuna ?? "missing (its rows are skipped)"}; sizes ${sizes.join(", ")} ` +
     `MiB of random bytes, median of ${runs} run(s) each. Times are the upload and download ` +
     "phases measured inside each process (for `cp`, the whole process); peak RSS is each " +
-    "process's maximum resident set size. Every copy was compared with `cmp`.",
+    'process\'s maximum resident set size ("up / down" where optuna-deno ran the upload and ' +
+    "the download as processes of their own; the largest of the runs). Every copy was " +
+    "compared with `cmp`.",
     "",
   ];
 
@@ -263,9 +278,9 @@ try {
         server.accessKeyId,
         server.secretAccessKey,
       ];
-      const s3 = (name: string, cmd: string, args: string[], role?: "python"): Contender => ({
+      const python3 = (name: string, cmd: string, args: string[]): Contender => ({
         name,
-        role,
+        role: "python",
         async run(source, dir) {
           const target = join(dir, "out");
           const { json, rssMiB } = await flushed(cmd, [...args, ...credentials, source, target]);
@@ -273,16 +288,43 @@ try {
           return { upload: json.upload, download: json.download, rss: rssMiB };
         },
       });
-      const deno = (digest: boolean) =>
-        s3(
-          `optuna-deno${digest ? "" : " (no digest)"}`,
-          Deno.execPath(),
-          ["run", "-A", here("_s3_worker.ts"), digest ? "digest" : "no-digest"],
-        );
-      const contenders = [deno(true), deno(false)];
+      // Each phase in its own process, so each has its own peak RSS.
+      const deno = (digest: boolean, put: "single" | "multipart"): Contender => {
+        const name = `optuna-deno${digest ? "" : " (no digest)"}` +
+          `${put === "multipart" ? " (multipart)" : ""}`;
+        return {
+          name,
+          async run(source, dir) {
+            const phase = (which: string, from: string) =>
+              flushed(Deno.execPath(), [
+                "run",
+                "-A",
+                here("_s3_worker.ts"),
+                which,
+                digest ? "digest" : "no-digest",
+                put,
+                ...credentials,
+                from,
+                join(dir, "out"),
+                join(dir, "journal.log"),
+              ]);
+            const up = await phase("upload", source);
+            const down = await phase("download", up.json.artifactId);
+            await check(name, source, join(dir, "out"));
+            return {
+              upload: up.json.upload,
+              download: down.json.download,
+              rss: Math.max(up.rssMiB, down.rssMiB),
+              rssUpload: up.rssMiB,
+              rssDownload: down.rssMiB,
+            };
+          },
+        };
+      };
+      const contenders = [deno(true, "single"), deno(false, "single"), deno(true, "multipart")];
       if (pyBoto) {
         contenders.push(
-          s3(`Python Optuna ${pyBoto} (boto3)`, python, [here("_optuna_s3.py")], "python"),
+          python3(`Python Optuna ${pyBoto} (boto3)`, python, [here("_optuna_s3.py")]),
         );
       }
       const slug = `s3_${server.name.toLowerCase()}`;
