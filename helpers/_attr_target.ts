@@ -26,7 +26,8 @@ export interface AttrTarget {
   ensureWritable(): Promise<number | undefined>;
 }
 
-export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage): AttrTarget {
+/** The storage of a study or trial: the one in the options, else the one it carries. */
+export function resolveStorage(studyOrTrial: StudyOrTrial, storage?: StudyStorage): StudyStorage {
   const resolved = storage ?? studyOrTrial.storage;
   if (resolved === undefined) {
     throw new TypeError(
@@ -34,7 +35,11 @@ export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage
         "that carries one",
     );
   }
-  const s = resolved;
+  return resolved;
+}
+
+export function resolveTarget(studyOrTrial: StudyOrTrial, storage?: StudyStorage): AttrTarget {
+  const s = resolveStorage(studyOrTrial, storage);
   if (studyOrTrial.trialId !== undefined) {
     const trialId = studyOrTrial.trialId;
     return {

@@ -2,7 +2,14 @@
 // (study ids from a counter, trial ids = number of trials ever created). InMemoryStorage is
 // this model behind promises; the journal storage replays its log into one.
 import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "./errors.ts";
-import type { FrozenStudy, FrozenTrial, JsonValue, StudyDirection, TrialState } from "./types.ts";
+import type {
+  FrozenStudy,
+  FrozenTrial,
+  JsonValue,
+  StudyDirection,
+  TrialState,
+  TrialWithSystemAttrs,
+} from "./types.ts";
 import { isFinished } from "./_trial_state.ts";
 
 interface StudyRecord {
@@ -101,6 +108,13 @@ export class StorageModel {
     return this.#study(studyId).trialIds.map((id) => copyTrial(this.#trials[id].trial));
   }
 
+  getAllTrialsWithSystemAttrs(studyId: number, keyPrefix = ""): TrialWithSystemAttrs[] {
+    return this.#study(studyId).trialIds.map((id) => {
+      const { trial, systemAttrs } = this.#trials[id];
+      return { ...copyTrial(trial), systemAttrs: copyAttrs(systemAttrs, keyPrefix) };
+    });
+  }
+
   /** Throws unless the trial exists and has not finished. */
   checkWritableTrial(trialId: number): void {
     const { trial } = this.#trial(trialId);
@@ -178,8 +192,8 @@ function copyTrial(trial: FrozenTrial): FrozenTrial {
   return { ...trial, values: trial.values && [...trial.values] };
 }
 
-function copyAttrs(attrs: Map<string, JsonValue>): Record<string, JsonValue> {
+function copyAttrs(attrs: Map<string, JsonValue>, keyPrefix = ""): Record<string, JsonValue> {
   const copy: Record<string, JsonValue> = {};
-  for (const [key, value] of attrs) copy[key] = copyJson(value);
+  for (const [key, value] of attrs) if (key.startsWith(keyPrefix)) copy[key] = copyJson(value);
   return copy;
 }

@@ -34,9 +34,11 @@ import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialWithSystemAttrs,
 } from "./types.ts";
 
 /** Options of {@linkcode GrpcStorageProxy}. */
@@ -295,14 +297,44 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async getAllTrials(studyId: number): Promise<FrozenTrial[]> {
+    return (await this.#trialsOf(studyId)).map(({ trial }) => trial);
+  }
+
+  /**
+   * Lists the trials of a study with their system attributes whose keys start with
+   * `keyPrefix`, in one call (`GetTrials` carries the attributes).
+   *
+   * @param studyId The study's id.
+   * @param options Which attributes, by key prefix.
+   * @returns The trials, in number order.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getAllTrialsWithSystemAttrs(
+    studyId: number,
+    options: GetAllTrialsWithSystemAttrsOptions = {},
+  ): Promise<TrialWithSystemAttrs[]> {
+    const prefix = options.keyPrefix ?? "";
+    return (await this.#trialsOf(studyId)).map(({ trial, attrs }) => ({
+      ...trial,
+      systemAttrs: Object.fromEntries(
+        Object.entries(attrs).filter(([key]) => key.startsWith(prefix)),
+      ),
+    }));
+  }
+
+  /** Every trial of a study with its attributes, in number order. */
+  async #trialsOf(studyId: number) {
     const reply = await this.#read(
       "GetTrials",
       { studyId, trialIdGreaterThan: -1 },
       () => new StudyNotFoundError(studyId),
     );
     return (reply.trials as ProtoTrial[])
-      .map((t) => ({ ...this.#remember(t).trial, studyId }))
-      .sort((a, b) => a.number - b.number);
+      .map((t) => {
+        const { trial, attrs } = this.#remember(t);
+        return { trial: { ...trial, studyId }, attrs };
+      })
+      .sort((a, b) => a.trial.number - b.trial.number);
   }
 
   /**

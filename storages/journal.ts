@@ -42,9 +42,11 @@ import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialWithSystemAttrs,
 } from "./types.ts";
 import { isFinished } from "./_trial_state.ts";
 
@@ -231,6 +233,22 @@ export class JournalFileStorage implements StudyStorage {
    */
   getAllTrials(studyId: number): Promise<FrozenTrial[]> {
     return this.#read((model) => model.getAllTrials(studyId));
+  }
+
+  /**
+   * Lists the trials of a study with their system attributes whose keys start with
+   * `keyPrefix`, in one read (one check of the file for new lines, not one per trial).
+   *
+   * @param studyId The study's id.
+   * @param options Which attributes, by key prefix.
+   * @returns The trials, in number order.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  getAllTrialsWithSystemAttrs(
+    studyId: number,
+    options: GetAllTrialsWithSystemAttrsOptions = {},
+  ): Promise<TrialWithSystemAttrs[]> {
+    return this.#read((model) => model.getAllTrialsWithSystemAttrs(studyId, options.keyPrefix));
   }
 
   /**

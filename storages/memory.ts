@@ -23,9 +23,11 @@ import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialWithSystemAttrs,
 } from "./types.ts";
 
 /**
@@ -128,6 +130,22 @@ export class InMemoryStorage implements StudyStorage {
    */
   getAllTrials(studyId: number): Promise<FrozenTrial[]> {
     return settle(() => this.#model.getAllTrials(studyId));
+  }
+
+  /**
+   * Lists the trials of a study with their system attributes whose keys start with
+   * `keyPrefix`, in one read.
+   *
+   * @param studyId The study's id.
+   * @param options Which attributes, by key prefix.
+   * @returns The trials, in number order.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  getAllTrialsWithSystemAttrs(
+    studyId: number,
+    options: GetAllTrialsWithSystemAttrsOptions = {},
+  ): Promise<TrialWithSystemAttrs[]> {
+    return settle(() => this.#model.getAllTrialsWithSystemAttrs(studyId, options.keyPrefix));
   }
 
   /**

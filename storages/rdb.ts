@@ -27,10 +27,12 @@ import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyDirection,
   StudyStorage,
   TrialState,
+  TrialWithSystemAttrs,
 } from "./types.ts";
 import { isFinished } from "./_trial_state.ts";
 
@@ -306,6 +308,34 @@ export class RdbStorage implements StudyStorage {
     );
     const byTrial = Map.groupBy(values, (v) => Number(v.trial_id));
     return rows.map((row) => toTrial(row, byTrial.get(Number(row.trial_id)) ?? []));
+  }
+
+  /**
+   * Lists the trials of a study with their system attributes whose keys start with
+   * `keyPrefix`: one query for the attributes of every trial, not one per trial.
+   *
+   * @param studyId The study's id.
+   * @param options Which attributes, by key prefix.
+   * @returns The trials, in number order.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getAllTrialsWithSystemAttrs(
+    studyId: number,
+    options: GetAllTrialsWithSystemAttrsOptions = {},
+  ): Promise<TrialWithSystemAttrs[]> {
+    const trials = await this.getAllTrials(studyId);
+    const prefix = options.keyPrefix ?? "";
+    const rows = await this.#read(
+      'SELECT a.trial_id, a."key", a.value_json FROM trial_system_attributes a JOIN trials t ' +
+        'ON t.trial_id = a.trial_id WHERE t.study_id = ? AND substr(a."key", 1, ?) = ? ' +
+        "ORDER BY a.trial_system_attribute_id",
+      [studyId, [...prefix].length, prefix],
+    );
+    const byTrial = Map.groupBy(rows, (row) => Number(row.trial_id));
+    return trials.map((trial) => ({
+      ...trial,
+      systemAttrs: attrs(byTrial.get(trial.trialId) ?? [], this.#driver.description),
+    }));
   }
 
   /**

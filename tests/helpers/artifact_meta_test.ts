@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { StorageFormatError, TrialNotFoundError } from "../../storages/errors.ts";
 import { parseArtifactMeta, serializeArtifactMeta } from "../../helpers/_meta_codec.ts";
-import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
+import {
+  getAllArtifactMeta,
+  getAllTrialsArtifactMeta,
+} from "../../helpers/get_all_artifact_meta.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
+import { createStudy } from "../../study/study.ts";
+import { InMemoryArtifactStore } from "../../stores/memory.ts";
+import { assertListsEveryTrial } from "../storages/_fixtures.ts";
 import { guessMimetype } from "../../helpers/guess_mimetype.ts";
 import { InMemoryStorage } from "../../storages/memory.ts";
 import { FIXTURES } from "../_helpers.ts";
@@ -87,4 +94,37 @@ Deno.test("getAllArtifactMeta() of a missing trial rejects with TrialNotFoundErr
 
 Deno.test("getAllArtifactMeta() without any storage is a TypeError", async () => {
   await assert.rejects(getAllArtifactMeta({ studyId: 0 }), TypeError);
+});
+
+Deno.test("getAllTrialsArtifactMeta() lists every trial of an InMemoryStorage as getAllArtifactMeta() does", async () => {
+  await assertListsEveryTrial(new InMemoryStorage());
+});
+
+Deno.test("getAllTrialsArtifactMeta() asks trial by trial a storage without the one-read method", async () => {
+  const inner = new InMemoryStorage();
+  const calls: string[] = [];
+  // A storage of someone else's: Optuna's protocol only.
+  const storage = new Proxy(inner, {
+    get(target, key) {
+      if (key === "getAllTrialsWithSystemAttrs") return undefined;
+      const value = Reflect.get(target, key);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.push(String(key));
+        return value.apply(target, args);
+      };
+    },
+  });
+  const study = await createStudy({ storage });
+  const artifactStore = new InMemoryArtifactStore();
+  const trial = await study.ask();
+  await study.ask();
+  await uploadArtifact({ artifactStore, studyOrTrial: trial, body: "x", filename: "x.txt" });
+  calls.length = 0;
+  const listed = await getAllTrialsArtifactMeta(study);
+  assert.deepEqual(listed.map((t) => [t.number, t.artifacts.map((a) => a.filename)]), [
+    [0, ["x.txt"]],
+    [1, []],
+  ]);
+  assert.deepEqual(calls, ["getAllTrials", "getTrialSystemAttrs", "getTrialSystemAttrs"]);
 });

@@ -21,6 +21,7 @@ import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
 import { createStudy } from "../../study/study.ts";
 import { optunaPython, service } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";
+import { assertListsEveryTrial } from "./_fixtures.ts";
 import { withDatabase } from "../_postgres.ts";
 import { freePort, type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
 
@@ -381,6 +382,21 @@ Deno.test({
       );
       const verify = await run(["verify"]);
       assert.equal(verify.code, 0, new TextDecoder().decode(verify.stdout));
+    });
+  },
+});
+
+Deno.test({
+  name: "GrpcStorageProxy lists every trial's artifacts in one GetTrials call",
+  ...testOptions,
+  async fn() {
+    await withSqliteProxy(async (proxy) => {
+      const storage = GrpcStorageProxy.fromUrl(proxy.url);
+      try {
+        await assertListsEveryTrial(storage);
+      } finally {
+        storage.close();
+      }
     });
   },
 });

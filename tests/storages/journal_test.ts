@@ -13,7 +13,7 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy, loadStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
-import { assertMatchesFixture, snake } from "./_fixtures.ts";
+import { assertListsEveryTrial, assertMatchesFixture, snake } from "./_fixtures.ts";
 
 for (const version of ["optuna-5.0.0", "optuna-4.9.0"]) {
   Deno.test(`JournalFileStorage reads the ${version} journal exactly as Python`, async () => {
@@ -327,5 +327,11 @@ Deno.test("JournalFileStorage keeps exact byte offsets across reads for non-ASCI
     // The next read starts exactly where this one stopped.
     await writer.setStudySystemAttr(studyId, "after", "ünïcödé 😀");
     assert.equal((await reader.getStudySystemAttrs(studyId)).after, "ünïcödé 😀");
+  });
+});
+
+Deno.test("JournalFileStorage lists every trial's artifacts in one read", async () => {
+  await withTempDir(async (dir) => {
+    await assertListsEveryTrial(new JournalFileStorage(join(dir, "journal.log")));
   });
 });

@@ -7,6 +7,7 @@ import { StorageFormatError, UpdateFinishedTrialError } from "../../storages/err
 import { PostgresStorage } from "../../storages/postgres.ts";
 import { createStudy } from "../../study/study.ts";
 import { optunaPython, service } from "../_env.ts";
+import { assertListsEveryTrial } from "./_fixtures.ts";
 
 const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const python = optunaPython();
@@ -113,4 +114,19 @@ Deno.test("PostgresStorage reports a refused connection as such, not as a missin
   } finally {
     await storage.close();
   }
+});
+
+Deno.test({
+  name: "PostgresStorage lists every trial's artifacts with one query for the attributes",
+  ignore,
+  async fn() {
+    await withDatabase(base.value, python.value, true, async (url) => {
+      const storage = new PostgresStorage(url);
+      try {
+        await assertListsEveryTrial(storage);
+      } finally {
+        await storage.close();
+      }
+    });
+  },
 });

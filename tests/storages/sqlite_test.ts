@@ -16,7 +16,7 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy, loadStudy } from "../../study/study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
-import { assertMatchesFixture } from "./_fixtures.ts";
+import { assertListsEveryTrial, assertMatchesFixture } from "./_fixtures.ts";
 
 /** Runs `fn` on a private copy of a fixture database (fixtures are never opened for writing). */
 async function withCopy(version: string, fn: (path: string) => Promise<void>): Promise<void> {
@@ -236,6 +236,17 @@ Deno.test("SqliteStorage writes an upload's digest and metadata in one transacti
       );
       assert.equal(count(), before, "no digest row without its metadata");
       assert.deepEqual(await Array.fromAsync(artifactStore.list()), [], "no blob either");
+    } finally {
+      await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage lists every trial's artifacts with one query for the attributes", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const storage = new SqliteStorage(path);
+    try {
+      await assertListsEveryTrial(storage);
     } finally {
       await storage.close();
     }
