@@ -24,12 +24,7 @@ import {
 } from "../_common/atomic_file.ts";
 import type { TransferProgress } from "./types.ts";
 import { tapChunks } from "../_common/stream.ts";
-import {
-  ArtifactCorruptedError,
-  ArtifactNotFoundError,
-  ArtifactPathEscapeError,
-  InvalidArtifactIdError,
-} from "../stores/errors.ts";
+import { ArtifactCorruptedError } from "../stores/errors.ts";
 import { Digester, recordedDigest, sameDigest } from "./_digest.ts";
 import { chunkObserver } from "./_transfer.ts";
 import { resolveTarget } from "./_attr_target.ts";
@@ -126,14 +121,14 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     publish: (tempPath) => publish(tempPath, filePath, artifactId),
   };
   if (artifactStore.copyToFile) {
-    // A store that copies into local files itself (in the kernel, for a file-system store).
+    // A store that copies into local files itself: in the kernel (file system), straight from
+    // the network into reused buffers (S3).
     const watched = onProgress !== undefined || digester !== undefined;
     await copyAtomic(async (tempPath, describe) => {
       await artifactStore.copyToFile!(artifactId, tempPath, {
         signal,
         observeChunks: watched ? () => chunkObserver(observers)! : undefined,
-      }).catch((error) => {
-        throw isStoreError(error) ? error : describe(error);
+        onWriteError: describe,
       });
       check();
     }, atomic);
@@ -152,12 +147,6 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     await stream.cancel().catch(() => {});
     throw error;
   }
-}
-
-// The store's own errors pass as they are; the rest are of the disk the file is written to.
-function isStoreError(error: unknown): boolean {
-  return error instanceof ArtifactNotFoundError || error instanceof ArtifactPathEscapeError ||
-    error instanceof InvalidArtifactIdError || (error as Error)?.name === "AbortError";
 }
 
 async function ensureFree(filePath: string, artifactId: string): Promise<void> {

@@ -273,17 +273,26 @@ export class FileSystemArtifactStore implements ArtifactStore {
     filePath: string,
     options: CopyToFileOptions = {},
   ): Promise<void> {
-    const { signal, observeChunks } = options;
+    const { signal, observeChunks, onWriteError } = options;
     signal?.throwIfAborted();
     const source = await this.#openChecked(artifactId, openForCopy);
     try {
       const onChunk = observeChunks?.();
       if ("pinned" in source) {
-        return await kernelCopy(source.pinned.path, filePath, { signal, onChunk });
+        return await kernelCopy(source.pinned.path, filePath, {
+          signal,
+          onChunk,
+          onCopyError: onWriteError,
+        });
       }
-      const target = await Deno.open(filePath, { write: true, create: true, truncate: true });
+      let target: Deno.FsFile;
       try {
-        await copySync(source.file, target, { signal, onChunk });
+        target = await Deno.open(filePath, { write: true, create: true, truncate: true });
+      } catch (error) {
+        throw onWriteError?.(error) ?? error;
+      }
+      try {
+        await copySync(source.file, target, { signal, onChunk, onWriteError });
       } finally {
         target.close();
       }

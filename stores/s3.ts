@@ -37,9 +37,11 @@ import { checkOffsetWithin, validateLength, validateOffset } from "./_artifact_i
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { onAbort } from "../_common/abort.ts";
 import { abortableStream, resolveSource, takeBytes } from "../_common/stream.ts";
+import { copyStreamToFile } from "../_common/file_stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  CopyToFileOptions,
   ListedArtifact,
   ListOptions,
   OpenOptions,
@@ -212,18 +214,12 @@ export class S3ArtifactStore implements ArtifactStore {
     const abort = new AbortController();
     const stopListening = onAbort(options.signal, (reason) => abort.abort(reason));
     try {
-      const command = new GetObjectCommand({
-        Bucket: this.#keys.bucket,
-        Key: key,
-        Range: length !== undefined
-          ? `bytes=${offset}-${offset + length - 1}`
-          : offset > 0
-          ? `bytes=${offset}-`
-          : undefined,
-      });
-      if (this.#readHandler) sendThrough(command, this.#readHandler, abort.signal);
-      const response = await this.#client.send(command, { abortSignal: abort.signal });
-      const body = response.Body?.transformToWebStream() ?? ReadableStream.from([]);
+      const range = length !== undefined
+        ? `bytes=${offset}-${offset + length - 1}`
+        : offset > 0
+        ? `bytes=${offset}-`
+        : undefined;
+      const body = await this.#get(key, range, abort.signal);
       // Some servers answer "bytes=0-0" with the whole object (s3rver): cut to the range.
       const reader = (length === undefined ? body : takeBytes(body, length)).getReader();
       return abortableStream({
@@ -242,6 +238,69 @@ export class S3ArtifactStore implements ArtifactStore {
       if (status(error) === 416) return await this.#openAtEnd(artifactId, offset, options.signal);
       throw this.#notFound(error, artifactId);
     }
+  }
+
+  /**
+   * Downloads an object into a local file, read through `fetch` straight into two reused
+   * 1 MiB buffers (no chunk allocated on the way), one filling while the other is written:
+   * `downloadArtifact` uses it. A broken transfer fails the call; `Backoff` then copies again
+   * from the start (`open()` resumes at the byte it reached instead).
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The file to create or replace.
+   * @param options A signal and an observer of the bytes.
+   * @throws {ArtifactNotFoundError} When the object does not exist (HTTP 404); nothing is
+   *   created then.
+   */
+  async copyToFile(
+    artifactId: string,
+    filePath: string,
+    options: CopyToFileOptions = {},
+  ): Promise<void> {
+    const key = this.#keys.key(artifactId);
+    const { signal } = options;
+    signal?.throwIfAborted();
+    const abort = new AbortController();
+    const stopListening = onAbort(signal, (reason) => abort.abort(reason));
+    try {
+      let body: ReadableStream<Uint8Array>;
+      try {
+        body = await this.#get(key, undefined, abort.signal);
+      } catch (error) {
+        signal?.throwIfAborted();
+        throw this.#notFound(error, artifactId);
+      }
+      let file: Deno.FsFile;
+      try {
+        file = await Deno.open(filePath, { write: true, create: true, truncate: true });
+      } catch (error) {
+        await body.cancel().catch(() => {});
+        throw options.onWriteError?.(error) ?? error;
+      }
+      try {
+        await copyStreamToFile(body, file, {
+          signal,
+          onChunk: options.observeChunks?.(),
+          onWriteError: options.onWriteError,
+        });
+      } finally {
+        file.close();
+      }
+    } finally {
+      stopListening();
+    }
+  }
+
+  /** Sends a GetObject (through fetch, unless `fetchReads` is off) and returns its body. */
+  async #get(
+    key: string,
+    range: string | undefined,
+    abortSignal: AbortSignal,
+  ): Promise<ReadableStream<Uint8Array>> {
+    const command = new GetObjectCommand({ Bucket: this.#keys.bucket, Key: key, Range: range });
+    if (this.#readHandler) sendThrough(command, this.#readHandler, abortSignal);
+    const response = await this.#client.send(command, { abortSignal });
+    return response.Body?.transformToWebStream() ?? ReadableStream.from([]);
   }
 
   /**

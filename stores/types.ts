@@ -122,6 +122,12 @@ export interface CopyToFileOptions {
    * without reading the file again.
    */
   observeChunks?: () => (chunk: Uint8Array) => void;
+  /**
+   * Turns an error of writing `filePath` (a full disk) into the one to throw, so the caller can
+   * say what it was writing; the store's own errors (not found, a broken transfer) pass as
+   * they are.
+   */
+  onWriteError?: (error: unknown) => unknown;
 }
 
 /**

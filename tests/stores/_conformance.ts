@@ -36,6 +36,8 @@ export interface StoreFixture {
   longIdBytes?: number;
   /** Lists what an aborted write may leave behind (temporary files, multipart uploads). */
   leftovers?: () => Promise<string[]>;
+  /** The optional local-file fast paths the store has; tested when present. */
+  fastPaths?: Array<"writeFile" | "copyToFile">;
 }
 
 export const INVALID_IDS: Array<[string, string]> = [
@@ -272,58 +274,104 @@ export function storeConformance(fixture: StoreFixture): void {
     for (const a of listed) assert.ok(a.lastModified.getTime() > before, "a recent time");
   });
 
-  // The optional local-file fast paths (a file-system store and Backoff around it): the same
-  // bytes as write() and open(), every byte shown once to an observer, and their errors.
+  // The optional local-file fast paths: the same bytes as write() and open(), every byte shown
+  // once to an observer, and their errors.
+  const fastPaths = new Set(fixture.fastPaths ?? []);
+  test("has exactly the local-file fast paths it declares", (store) => {
+    assert.equal(store.writeFile !== undefined, fastPaths.has("writeFile"), "writeFile");
+    assert.equal(store.copyToFile !== undefined, fastPaths.has("copyToFile"), "copyToFile");
+    return Promise.resolve();
+  });
+  const observer = (seen: string[]) => () => {
+    const hash = createHash("sha256");
+    seen.push(sha256(new Uint8Array())); // an attempt that sees no byte
+    return (chunk: Uint8Array) => {
+      hash.update(chunk);
+      seen[seen.length - 1] = hash.copy().digest("hex");
+    };
+  };
   for (const size of [0, 1, 5 * 1024 * 1024 + 3]) {
-    test(`writeFile() and copyToFile() round-trip ${size} bytes, observed or not`, async (store) => {
-      if (!store.writeFile || !store.copyToFile) return;
+    if (fastPaths.has("copyToFile")) {
+      test(`copyToFile() copies ${size} bytes out, observed or not`, async (store) => {
+        const dir = await Deno.makeTempDir();
+        try {
+          const bytes = pseudoRandomBytes(size, size + 5);
+          await store.write("copied-out", () => chunked(bytes), { contentLength: size });
+          for (const observe of [false, true]) {
+            const seen: string[] = [];
+            const out = `${dir}/out-${observe}.bin`;
+            await store.copyToFile!("copied-out", out, {
+              observeChunks: observe ? observer(seen) : undefined,
+            });
+            assert.equal(sha256(await Deno.readFile(out)), sha256(bytes));
+            assert.deepEqual(seen, observe ? [sha256(bytes)] : []);
+          }
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+    }
+    if (fastPaths.has("writeFile")) {
+      test(`writeFile() copies ${size} bytes in, observed or not`, async (store) => {
+        const dir = await Deno.makeTempDir();
+        try {
+          const bytes = pseudoRandomBytes(size, size + 6);
+          await Deno.writeFile(`${dir}/in.bin`, bytes);
+          for (const observe of [false, true]) {
+            const seen: string[] = [];
+            await store.writeFile!(`copied-in-${observe}`, `${dir}/in.bin`, {
+              observeChunks: observe ? observer(seen) : undefined,
+            });
+            assert.equal(
+              await sha256Stream(await store.open(`copied-in-${observe}`)),
+              sha256(bytes),
+            );
+            assert.deepEqual(seen, observe ? [sha256(bytes)] : []);
+          }
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+    }
+  }
+
+  if (fastPaths.has("copyToFile")) {
+    test("copyToFile() of a missing artifact or with an aborted signal rejects and creates nothing", async (store) => {
       const dir = await Deno.makeTempDir();
       try {
-        const bytes = pseudoRandomBytes(size, size + 5);
-        await Deno.writeFile(`${dir}/in.bin`, bytes);
-        for (const observe of [false, true]) {
-          const seen: string[] = [];
-          const observer = () => {
-            const hash = createHash("sha256");
-            seen.push("attempt");
-            return (chunk: Uint8Array) => {
-              hash.update(chunk);
-              seen[seen.length - 1] = hash.copy().digest("hex");
-            };
-          };
-          const id = `fast-${observe}`;
-          await store.writeFile(id, `${dir}/in.bin`, {
-            observeChunks: observe ? observer : undefined,
-          });
-          assert.equal(await sha256Stream(await store.open(id)), sha256(bytes));
-          await store.copyToFile(id, `${dir}/out-${observe}.bin`, {
-            observeChunks: observe ? observer : undefined,
-          });
-          assert.equal(sha256(await Deno.readFile(`${dir}/out-${observe}.bin`)), sha256(bytes));
-          const expected = size === 0 ? ["attempt", "attempt"] : [sha256(bytes), sha256(bytes)];
-          assert.deepEqual(seen, observe ? expected : []);
-        }
+        await assert.rejects(
+          store.copyToFile!("missing-copy", `${dir}/out`),
+          ArtifactNotFoundError,
+        );
+        await store.write("aborted-copy", () => chunked(new Uint8Array([1])));
+        await assert.rejects(
+          store.copyToFile!("aborted-copy", `${dir}/out`, { signal: AbortSignal.abort() }),
+          (error) => (error as Error).name === "AbortError",
+        );
+        assert.deepEqual([...Deno.readDirSync(dir)], []);
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
+    });
+
+    test("copyToFile() aborted in the middle rejects with the reason", async (store) => {
+      const dir = await Deno.makeTempDir();
+      try {
+        await store.write("abort-mid-copy", () => chunked(pseudoRandomBytes(8 * 1024 * 1024, 2)));
+        const controller = new AbortController();
+        const reason = new Error("stop the copy");
+        await assert.rejects(
+          store.copyToFile!("abort-mid-copy", `${dir}/out`, {
+            signal: controller.signal,
+            observeChunks: () => () => controller.abort(reason),
+          }),
+          (error) => error === reason,
+        );
       } finally {
         await Deno.remove(dir, { recursive: true });
       }
     });
   }
-
-  test("copyToFile() of a missing artifact or with an aborted signal rejects and creates nothing", async (store) => {
-    if (!store.copyToFile) return;
-    const dir = await Deno.makeTempDir();
-    try {
-      await assert.rejects(store.copyToFile("missing-copy", `${dir}/out`), ArtifactNotFoundError);
-      await store.write("aborted-copy", () => chunked(new Uint8Array([1])));
-      await assert.rejects(
-        store.copyToFile("aborted-copy", `${dir}/out`, { signal: AbortSignal.abort() }),
-        (error) => (error as Error).name === "AbortError",
-      );
-      assert.deepEqual([...Deno.readDirSync(dir)], []);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  });
 
   // Damage behind the metadata's back: the blob rewritten with other bytes of the same size,
   // then cut short. The digest recorded at upload must catch both, and leave no file.

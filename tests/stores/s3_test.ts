@@ -48,6 +48,7 @@ for (const { label, get, ignore, multipartListing, longIdBytes } of servers) {
   let current: { server: S3Server; prefix: string } | undefined;
   storeConformance({
     name: `S3ArtifactStore on ${label}`,
+    fastPaths: ["copyToFile"],
     sizes: [0, 1, 1024 * 1024 + 7, 8 * 1024 * 1024 + 1, 64 * 1024 * 1024],
     testOptions: { ignore },
     longIdBytes,
