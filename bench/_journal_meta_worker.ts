@@ -1,13 +1,16 @@
 // One measured run: list every trial's artifacts from a journal, cold; then append 100 lines
-// from another writer and list again. Prints JSON with the times in seconds.
+// from another writer and list again. Prints JSON with the times in seconds. "per-trial" lists
+// with getAllArtifactMeta trial by trial, "one-read" with getAllTrialsArtifactMeta.
+// Arguments: per-trial|one-read JOURNAL EXTRA_LINES.
 import { JournalFileStorage } from "../storages/journal.ts";
 import { listAll } from "./_list_all.ts";
 
-const [path, extraLines] = Deno.args;
+const [mode, path, extraLines] = Deno.args;
+const oneRead = mode === "one-read";
 
 let start = performance.now();
 const storage = new JournalFileStorage(path);
-const cold = await listAll(storage);
+const cold = await listAll(storage, { oneRead });
 const coldSeconds = (performance.now() - start) / 1000;
 
 await Deno.writeTextFile(path, await Deno.readTextFile(extraLines), { append: true });
@@ -15,6 +18,6 @@ start = performance.now();
 await storage.getAllStudies(); // replays only the new lines
 const rereadSeconds = (performance.now() - start) / 1000;
 start = performance.now();
-const warm = await listAll(storage);
+const warm = await listAll(storage, { oneRead });
 const warmSeconds = (performance.now() - start) / 1000;
 console.log(JSON.stringify({ cold, coldSeconds, rereadSeconds, warm, warmSeconds }));

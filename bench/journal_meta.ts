@@ -100,14 +100,23 @@ try {
       r.rssMiB.toFixed(0),
     ]);
   add(
-    "optuna-deno JournalFileStorage",
-    await run(Deno.execPath(), [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      here("_journal_meta_worker.ts"),
-    ]),
+    "limit: read + JSON.parse of every line (Deno)",
+    await run(Deno.execPath(), ["run", "--allow-read", here("_journal_parse_floor.ts")]),
   );
+  for (const mode of ["per-trial", "one-read"]) {
+    add(
+      `optuna-deno JournalFileStorage, ${
+        mode === "one-read" ? "getAllTrialsArtifactMeta" : "getAllArtifactMeta per trial"
+      }`,
+      await run(Deno.execPath(), [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        here("_journal_meta_worker.ts"),
+        mode,
+      ]),
+    );
+  }
   const hasOptuna = (await new Deno.Command(values.python!, {
     args: ["-c", "import optuna.artifacts"],
     stderr: "null",
@@ -119,8 +128,12 @@ try {
       }).output()).stdout,
     ).trim();
     add(
-      `Python Optuna ${version} JournalStorage`,
-      await run(values.python!, [here("_optuna_journal_meta.py")]),
+      `Python Optuna ${version} JournalStorage, get_all_artifact_meta per trial`,
+      await run(values.python!, [here("_optuna_journal_meta.py"), "per-trial"]),
+    );
+    add(
+      `Python Optuna ${version} JournalStorage, get_trials + system_attrs`,
+      await run(values.python!, [here("_optuna_journal_meta.py"), "one-read"]),
     );
   } else {
     console.log(`(${values.python} has no optuna.artifacts: Python baseline skipped)\n`);
