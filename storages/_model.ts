@@ -11,6 +11,7 @@ import type {
   TrialWithSystemAttrs,
 } from "./types.ts";
 import { isFinished } from "./_trial_state.ts";
+import { dictionary } from "../_common/dictionary.ts";
 
 interface StudyRecord {
   study: FrozenStudy;
@@ -193,7 +194,7 @@ function copyTrial(trial: FrozenTrial): FrozenTrial {
 }
 
 function copyAttrs(attrs: Map<string, JsonValue>, keyPrefix = ""): Record<string, JsonValue> {
-  const copy: Record<string, JsonValue> = {};
+  const copy = dictionary<JsonValue>();
   for (const [key, value] of attrs) if (key.startsWith(keyPrefix)) copy[key] = copyJson(value);
   return copy;
 }

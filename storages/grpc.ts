@@ -30,6 +30,7 @@ import { decode, encode, STUDY_DIRECTIONS, TRIAL_STATES } from "./_grpc_schema.t
 import { studyNameOrDefault } from "./_names.ts";
 import { isFinished } from "./_trial_state.ts";
 import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
+import { dictionary } from "../_common/dictionary.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
@@ -314,12 +315,11 @@ export class GrpcStorageProxy implements StudyStorage {
     options: GetAllTrialsWithSystemAttrsOptions = {},
   ): Promise<TrialWithSystemAttrs[]> {
     const prefix = options.keyPrefix ?? "";
-    return (await this.#trialsOf(studyId)).map(({ trial, attrs }) => ({
-      ...trial,
-      systemAttrs: Object.fromEntries(
-        Object.entries(attrs).filter(([key]) => key.startsWith(prefix)),
-      ),
-    }));
+    return (await this.#trialsOf(studyId)).map(({ trial, attrs }) => {
+      const systemAttrs = dictionary<JsonValue>();
+      for (const key in attrs) if (key.startsWith(prefix)) systemAttrs[key] = attrs[key];
+      return { ...trial, systemAttrs };
+    });
   }
 
   /** Every trial of a study with its attributes, in number order. */
@@ -593,7 +593,7 @@ function directionsOf(message: { directions: number[] }): FrozenStudy["direction
 
 /** The proxy sends each value as Python's json.dumps text. */
 function attrsOf(values: Record<string, string>): Record<string, JsonValue> {
-  const attrs: Record<string, JsonValue> = {};
+  const attrs = dictionary<JsonValue>();
   for (const [key, text] of Object.entries(values)) {
     attrs[key] = parsePythonJson(text) as JsonValue;
   }

@@ -35,6 +35,7 @@ import type {
   TrialWithSystemAttrs,
 } from "./types.ts";
 import { isFinished } from "./_trial_state.ts";
+import { dictionary } from "../_common/dictionary.ts";
 
 /** A row, by column name. */
 export type RdbRow = Record<string, unknown>;
@@ -650,7 +651,7 @@ async function deleteSystemAttr(
 }
 
 function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {
-  const result: Record<string, JsonValue> = {};
+  const result = dictionary<JsonValue>();
   for (const row of rows) {
     try {
       result[String(row.key)] = parsePythonJson(String(row.value_json)) as JsonValue;
