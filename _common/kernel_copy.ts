@@ -8,8 +8,6 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
 export interface PinnedFile {
-  /** The descriptor, for reads. */
-  readonly fd: number;
   /** `/proc/self/fd/<fd>`: opening it opens the same file, whatever its name is now. */
   readonly path: string;
   /** The device and inode number, to compare with a file checked before the open. */
@@ -50,7 +48,6 @@ export function pinFile(path: string): PinnedFile | undefined {
       return undefined;
     }
     return {
-      fd,
       path: procPath,
       dev: Number(opened.dev),
       ino: Number(opened.ino),
