@@ -4,9 +4,9 @@
 // reader never sees half a file and a crash never leaves a published file without its bytes.
 // A failed or aborted write removes its temporary file.
 import { join } from "node:path";
-import { BufferedFileWriter } from "./file_stream.ts";
+import { copyStreamToFile } from "./file_stream.ts";
 import { withContext } from "./error_context.ts";
-import { pumpStream, resolveSource } from "./stream.ts";
+import { resolveSource } from "./stream.ts";
 import type { StreamSource } from "../stores/types.ts";
 
 /** The prefix of every temporary file; artifact ids may not start with it. */
@@ -45,18 +45,10 @@ export type Fill = (file: Deno.FsFile, describe: DescribeDiskError) => Promise<v
 /** A {@linkcode Fill} that streams `content` into the file in 1 MiB writes. */
 export function fromStream(content: StreamSource, signal?: AbortSignal): Fill {
   return async (file, describe) => {
-    const writer = new BufferedFileWriter(file);
-    const disk = (step: Promise<void>) =>
-      step.catch((error) => {
-        throw describe(error);
-      });
-    try {
-      await pumpStream(await resolveSource(content), (chunk) => disk(writer.write(chunk)), signal);
-    } catch (error) {
-      await writer.settle().catch(() => {}); // no write in flight once the file is closed
-      throw error;
-    }
-    await disk(writer.flush());
+    await copyStreamToFile(await resolveSource(content), file, {
+      signal,
+      onWriteError: describe,
+    });
   };
 }
 

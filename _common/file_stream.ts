@@ -16,65 +16,6 @@ export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<vo
 }
 
 /**
- * Writes a stream's chunks to a file in 1 MiB writes. Network streams deliver chunks of 16 to
- * 64 KiB, and one async write per chunk makes a download several times slower. Two buffers: one
- * fills while the other is written on Deno's I/O threads, so receiving never waits for the disk
- * unless the disk is the slower of the two.
- */
-export class BufferedFileWriter {
-  #file: Deno.FsFile;
-  #buffers = [new Uint8Array(WRITE_BUFFER_SIZE), new Uint8Array(WRITE_BUFFER_SIZE)];
-  #turn = 0;
-  #used = 0;
-  #writing?: Promise<void>;
-
-  constructor(file: Deno.FsFile) {
-    this.#file = file;
-  }
-
-  /** Buffers `chunk`, starting a write whenever a buffer fills; large chunks go straight through. */
-  async write(chunk: Uint8Array): Promise<void> {
-    if (this.#used === 0 && chunk.length >= WRITE_BUFFER_SIZE) {
-      // Awaited: the caller may reuse the chunk's memory once this resolves.
-      await this.settle();
-      return await writeAll(this.#file, chunk);
-    }
-    let offset = 0;
-    while (offset < chunk.length) {
-      const buffer = this.#buffers[this.#turn];
-      const count = Math.min(chunk.length - offset, WRITE_BUFFER_SIZE - this.#used);
-      buffer.set(chunk.subarray(offset, offset + count), this.#used);
-      this.#used += count;
-      offset += count;
-      if (this.#used === WRITE_BUFFER_SIZE) await this.#startWrite();
-    }
-  }
-
-  /** Writes what is buffered, and waits for every write. */
-  async flush(): Promise<void> {
-    if (this.#used > 0) await this.#startWrite();
-    await this.settle();
-  }
-
-  /** Waits for the write in flight, if any (also after a failure, before the file closes). */
-  async settle(): Promise<void> {
-    const writing = this.#writing;
-    this.#writing = undefined;
-    await writing;
-  }
-
-  // The other buffer's write must end before it is filled again.
-  async #startWrite(): Promise<void> {
-    await this.settle();
-    const writing = writeAll(this.#file, this.#buffers[this.#turn].subarray(0, this.#used));
-    writing.catch(() => {}); // awaited by the next write or by flush
-    this.#writing = writing;
-    this.#turn ^= 1;
-    this.#used = 0;
-  }
-}
-
-/**
  * A stream over an open file that closes it exactly once: at the end, on cancel or on abort;
  * with `limit`, after that many bytes.
  */
@@ -186,7 +127,8 @@ export async function copyObserved(
 
 /**
  * Writes a stream into `file` through two reused 1 MiB buffers, one filling while the other is
- * written. A byte stream (the body of a `fetch`) is read straight into them (BYOB), so no chunk
+ * written on Deno's I/O threads (network streams deliver chunks of 16 to 64 KiB, and one async
+ * write per chunk makes a download several times slower). A byte stream (the body of a `fetch`) is read straight into them (BYOB), so no chunk
  * is allocated on the way: a 1 GiB S3 download then peaked at 91 MiB instead of 156 MiB, and
  * took 1.6-2.2 s instead of 2.4-3.0 s. Other streams' chunks are copied in. `onChunk` is shown
  * every byte, in chunks of up to 1 MiB. An abort of `signal` cancels the stream at once, even
