@@ -29,16 +29,28 @@ import {
 import { decode, encode, STUDY_DIRECTIONS, TRIAL_STATES } from "./_grpc_schema.ts";
 import { studyNameOrDefault } from "./_names.ts";
 import { isFinished } from "./_trial_state.ts";
-import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
+import { pythonJsonDumps } from "../_common/python_json.ts";
 import { dictionary } from "../_common/dictionary.ts";
+import {
+  attrsOf,
+  copyTrial,
+  fromProtoTrial,
+  type ProtoTrial,
+  toProtoTrial,
+} from "./_grpc_trials.ts";
+import type { Distribution } from "../distributions/distributions.ts";
+import { distributionToJson } from "../distributions/json.ts";
+import { checkDistributionCompatibility } from "../distributions/compatibility.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsOptions,
   GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
 
@@ -242,16 +254,20 @@ export class GrpcStorageProxy implements StudyStorage {
   }
 
   /**
-   * Creates a RUNNING trial with the next number.
+   * Creates a trial with the next number: RUNNING, or as the template says (sent as Python's
+   * client sends a `template_trial`).
    *
    * @param studyId The study's id.
+   * @param template The trial's state, parameters and attributes.
    * @returns The new trial's id.
    * @throws {StudyNotFoundError} When the study does not exist.
    */
-  async createNewTrial(studyId: number): Promise<number> {
+  async createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
     const reply = await this.#write(
       "CreateNewTrial",
-      { studyId, templateTrialIsNone: true },
+      template
+        ? { studyId, templateTrial: toProtoTrial(template), templateTrialIsNone: false }
+        : { studyId, templateTrialIsNone: true },
       () => new StudyNotFoundError(studyId),
     );
     const trialId = Number(reply.trialId);
@@ -287,18 +303,22 @@ export class GrpcStorageProxy implements StudyStorage {
    */
   async getTrial(trialId: number): Promise<FrozenTrial> {
     const { trial } = await this.#fetchTrial(trialId);
-    return { ...trial, studyId: await this.#studyIdOf(trialId) };
+    return { ...copyTrial(trial), studyId: await this.#studyIdOf(trialId) };
   }
 
   /**
    * Lists the trials of a study, in one call.
    *
    * @param studyId The study's id.
+   * @param options Which states.
    * @returns The trials, in number order.
    * @throws {StudyNotFoundError} When the study does not exist.
    */
-  async getAllTrials(studyId: number): Promise<FrozenTrial[]> {
-    return (await this.#trialsOf(studyId)).map(({ trial }) => trial);
+  async getAllTrials(studyId: number, options: GetAllTrialsOptions = {}): Promise<FrozenTrial[]> {
+    const { states } = options;
+    return (await this.#trialsOf(studyId))
+      .filter(({ trial }) => states === undefined || states.includes(trial.state))
+      .map(({ trial }) => trial);
   }
 
   /**
@@ -332,25 +352,142 @@ export class GrpcStorageProxy implements StudyStorage {
     return (reply.trials as ProtoTrial[])
       .map((t) => {
         const { trial, attrs } = this.#remember(t);
-        return { trial: { ...trial, studyId }, attrs };
+        return { trial: { ...copyTrial(trial), studyId }, attrs };
       })
       .sort((a, b) => a.trial.number - b.trial.number);
   }
 
   /**
-   * Sets a trial's state and, for COMPLETE, its values.
+   * Sets a trial's state and, for COMPLETE, its values. RUNNING claims a WAITING trial: the
+   * proxy's storage decides, as for Python's client.
    *
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @returns `false` when the proxy answers that another worker claimed the trial first.
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
-  async setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
-    await this.#write(
+  async setTrialStateValues(
+    trialId: number,
+    state: TrialState,
+    values?: number[],
+  ): Promise<boolean> {
+    const reply = await this.#write(
       "SetTrialStateValues",
       { trialId, state: TRIAL_STATES.indexOf(state), values: values ?? [] },
       () => new TrialNotFoundError(trialId),
       trialId,
+    );
+    return Boolean(reply.trialUpdated);
+  }
+
+  /**
+   * Records a parameter (`SetTrialParameter`); the proxy's storage checks its distribution.
+   *
+   * @param trialId The trial's id.
+   * @param paramName The parameter's name.
+   * @param paramValueInternal Its internal value.
+   * @param distribution Its distribution.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   * @throws {IncompatibleDistributionError} When the study records another kind for the name.
+   */
+  async setTrialParam(
+    trialId: number,
+    paramName: string,
+    paramValueInternal: number,
+    distribution: Distribution,
+  ): Promise<void> {
+    try {
+      await this.#write(
+        "SetTrialParameter",
+        {
+          trialId,
+          paramName,
+          paramValueInternal,
+          distribution: distributionToJson(distribution),
+        },
+        () => new TrialNotFoundError(trialId),
+        trialId,
+      );
+    } catch (error) {
+      if (!(error instanceof InvalidArgument)) throw error;
+      // The proxy answers Python's ValueError as text; name the recorded distribution.
+      const studyId = await this.#studyIdOf(trialId);
+      for (const { trial } of await this.#trialsOf(studyId)) {
+        const recorded = trial.distributions[paramName];
+        if (recorded) checkDistributionCompatibility(recorded, distribution, paramName);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Records an intermediate value (`SetTrialIntermediateValue`).
+   *
+   * @param trialId The trial's id.
+   * @param step The step.
+   * @param intermediateValue The value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  async setTrialIntermediateValue(
+    trialId: number,
+    step: number,
+    intermediateValue: number,
+  ): Promise<void> {
+    await this.#write(
+      "SetTrialIntermediateValue",
+      { trialId, step, intermediateValue },
+      () => new TrialNotFoundError(trialId),
+      trialId,
+    );
+  }
+
+  /**
+   * Sets one user attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    await this.#write(
+      "SetTrialUserAttribute",
+      { trialId, key, value: pythonJsonDumps(value) },
+      () => new TrialNotFoundError(trialId),
+      trialId,
+    );
+  }
+
+  /**
+   * Reads a study's user attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    const reply = await this.#read(
+      "GetStudyUserAttributes",
+      { studyId },
+      () => new StudyNotFoundError(studyId),
+    );
+    return attrsOf(reply.userAttributes);
+  }
+
+  /**
+   * Sets one user attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {StudyNotFoundError} When the study does not exist.
+   */
+  async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    await this.#write(
+      "SetStudyUserAttribute",
+      { studyId, key, value: pythonJsonDumps(value) },
+      () => new StudyNotFoundError(studyId),
     );
   }
 
@@ -447,18 +584,8 @@ export class GrpcStorageProxy implements StudyStorage {
     const trialId = Number(proto.trialId);
     const cached = this.#finishedTrials.get(trialId);
     if (cached) return cached;
-    const state = TRIAL_STATES[proto.state] as TrialState;
-    const entry = {
-      trial: {
-        trialId,
-        studyId: -1, // set by the caller, who knows the study
-        number: Number(proto.number),
-        state,
-        values: state === "COMPLETE" ? [...proto.values] : null,
-      },
-      attrs: attrsOf(proto.systemAttributes),
-    };
-    if (isFinished(state)) this.#finishedTrials.set(trialId, entry);
+    const entry = { trial: fromProtoTrial(proto), attrs: attrsOf(proto.systemAttributes) };
+    if (isFinished(entry.trial.state)) this.#finishedTrials.set(trialId, entry);
     return entry;
   }
 
@@ -529,6 +656,11 @@ export class GrpcStorageProxy implements StudyStorage {
         return notFound(); // only CreateNewStudy answers it: the duplicate name
       case status.FAILED_PRECONDITION:
         return new FailedPrecondition(details);
+      case status.INVALID_ARGUMENT:
+        return new InvalidArgument(
+          `The Optuna gRPC proxy at ${this.address} refused ${method}: ${details}`,
+          { cause: error },
+        );
       case status.UNAVAILABLE:
       case status.DEADLINE_EXCEEDED:
         return new StorageUnreachableError(
@@ -560,16 +692,11 @@ export class GrpcStorageProxy implements StudyStorage {
   }
 }
 
-interface ProtoTrial {
-  trialId: bigint;
-  number: bigint;
-  state: number;
-  values: number[];
-  systemAttributes: Record<string, string>;
-}
-
 /** A refusal to change a finished trial, before it is named with the trial's state. */
 class FailedPrecondition extends Error {}
+
+/** The proxy's answer to a Python ValueError (a parameter that does not fit the study). */
+class InvalidArgument extends Error {}
 
 /** What grpc-js rejects a call with. */
 interface GrpcError {
@@ -589,13 +716,4 @@ function connectionLost(error: GrpcError): boolean {
 
 function directionsOf(message: { directions: number[] }): FrozenStudy["directions"] {
   return message.directions.map((d) => STUDY_DIRECTIONS[d]);
-}
-
-/** The proxy sends each value as Python's json.dumps text. */
-function attrsOf(values: Record<string, string>): Record<string, JsonValue> {
-  const attrs = dictionary<JsonValue>();
-  for (const [key, text] of Object.entries(values)) {
-    attrs[key] = parsePythonJson(text) as JsonValue;
-  }
-  return attrs;
 }

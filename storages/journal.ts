@@ -22,32 +22,29 @@
  *
  * @module
  */
-import { StorageFormatError } from "./errors.ts";
-import {
-  type DumpableJson,
-  parsePythonJson,
-  pythonFloat,
-  pythonJsonDumps,
-  RawJson,
-} from "../_common/python_json.ts";
-import { writeAll } from "../_common/file_stream.ts";
-import { withContext } from "../_common/error_context.ts";
-import { withJournalLock } from "./_journal_lock.ts";
-import type { JournalLockKind, JournalLockOptions } from "./_journal_lock.ts";
-import { applyJournalOp, DIRECTIONS, OP, TRIAL_STATES } from "./_journal_replay.ts";
+import { pythonFloat, pythonJsonDumps, RawJson } from "../_common/python_json.ts";
+import type { DumpableJson } from "../_common/python_json.ts";
+import { parsePythonJson } from "../_common/python_json.ts";
+import type { JournalLockKind } from "./_journal_lock.ts";
+import { JournalFile } from "./_journal_file.ts";
+import { applyJournalOp, DIRECTIONS, OP } from "./_journal_replay.ts";
+import { isoNow, paramFields, templateFields, TRIAL_STATES } from "./_journal_params.ts";
 import { StorageModel } from "./_model.ts";
 import { studyNameOrDefault } from "./_names.ts";
-import { DuplicatedStudyError } from "./errors.ts";
+import { DuplicatedStudyError, StorageFormatError } from "./errors.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsOptions,
   GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
+import type { Distribution } from "../distributions/distributions.ts";
 import { isFinished } from "./_trial_state.ts";
 
 export type { JournalLockKind };
@@ -77,9 +74,7 @@ export interface JournalFileStorageOptions {
   onWarning?: (message: string) => void;
 }
 
-const READ_CHUNK_SIZE = 4 * 1024 * 1024;
 const COMPACT = { item: ",", key: ":" };
-const NEWLINE = 10;
 
 /** One journal operation, before `worker_id` is added. */
 type JournalOp = { op_code: number } & Record<string, DumpableJson>;
@@ -102,14 +97,11 @@ type JournalOp = { op_code: number } & Record<string, DumpableJson>;
  * ```
  */
 export class JournalFileStorage implements StudyStorage {
-  #path: string;
-  #lock: JournalLockOptions;
+  #file: JournalFile;
   #model = new StorageModel();
-  #offset = 0;
-  #lines = 0;
-  #tailBytes = 0;
   #workerId = `${crypto.randomUUID()}-${Deno.pid}`;
   #queue: Promise<unknown> = Promise.resolve();
+  #apply = (line: string): void => this.#applyLine(line);
 
   /**
    * Opens a journal file; it is created by the first write if it does not exist.
@@ -118,18 +110,17 @@ export class JournalFileStorage implements StudyStorage {
    * @param options The lock kind and the stale-lock grace period.
    */
   constructor(path: string, options: JournalFileStorageOptions = {}) {
-    this.#path = path;
     const gracePeriod = options.gracePeriod === undefined ? 30 : options.gracePeriod;
     if (gracePeriod !== null && !(gracePeriod > 0)) {
       throw new RangeError(
         `Cannot use the grace period ${gracePeriod}: use a positive number of seconds, or null`,
       );
     }
-    this.#lock = {
+    this.#file = new JournalFile(path, {
       kind: options.lock ?? "symlink",
       gracePeriod,
       onWarning: options.onWarning ?? ((message) => console.warn(message)),
-    };
+    });
   }
 
   /**
@@ -138,7 +129,7 @@ export class JournalFileStorage implements StudyStorage {
    * @returns The path given to the constructor.
    */
   get path(): string {
-    return this.#path;
+    return this.#file.path;
   }
 
   /**
@@ -192,15 +183,22 @@ export class JournalFileStorage implements StudyStorage {
   }
 
   /**
-   * Creates a RUNNING trial with the next number.
+   * Creates a trial with the next number: RUNNING, or as the template says (one op-4 line, as
+   * Python's `create_new_trial(study_id, template_trial)` writes it).
    *
    * @param studyId The study's id.
+   * @param template The trial's state, parameters and attributes.
    * @returns The new trial's id.
+   * @throws {IncompatibleDistributionError} When a template parameter does not fit the study.
    */
-  createNewTrial(studyId: number): Promise<number> {
-    return this.#write(() => {
+  createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
+    return this.#write((): JournalOp => {
       this.#model.getStudy(studyId);
-      return { op_code: OP.CREATE_TRIAL, study_id: studyId, datetime_start: now() };
+      if (!template) {
+        return { op_code: OP.CREATE_TRIAL, study_id: studyId, datetime_start: isoNow() };
+      }
+      this.#model.checkTemplate(studyId, template);
+      return { op_code: OP.CREATE_TRIAL, study_id: studyId, ...templateFields(template) };
     }, () => this.#model.lastTrialId(studyId)!);
   }
 
@@ -219,7 +217,7 @@ export class JournalFileStorage implements StudyStorage {
    * Reads a trial.
    *
    * @param trialId The trial's id.
-   * @returns The trial's number, state and values.
+   * @returns The trial.
    */
   getTrial(trialId: number): Promise<FrozenTrial> {
     return this.#read((model) => model.getTrial(trialId));
@@ -229,10 +227,11 @@ export class JournalFileStorage implements StudyStorage {
    * Lists the trials of a study.
    *
    * @param studyId The study's id.
+   * @param options Which states.
    * @returns The trials, in number order.
    */
-  getAllTrials(studyId: number): Promise<FrozenTrial[]> {
-    return this.#read((model) => model.getAllTrials(studyId));
+  getAllTrials(studyId: number, options: GetAllTrialsOptions = {}): Promise<FrozenTrial[]> {
+    return this.#read((model) => model.getAllTrials(studyId, options.states));
   }
 
   /**
@@ -252,25 +251,122 @@ export class JournalFileStorage implements StudyStorage {
   }
 
   /**
-   * Sets a trial's state and, for COMPLETE, its values.
+   * Sets a trial's state and, for COMPLETE, its values. RUNNING claims a WAITING trial as
+   * Python does: the check and the line are written under the lock, and the claim is won only
+   * if this worker's line is the one that replay applies (the first in log order).
    *
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @returns `false` when RUNNING was asked for a trial another worker claimed first.
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
-  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<boolean> {
+    let claiming = false;
     return this.#write(() => {
       this.#model.checkWritableTrial(trialId);
+      if (state === "RUNNING") {
+        if (this.#model.getTrial(trialId).state !== "WAITING") return null;
+        claiming = true;
+      }
       const op: JournalOp = {
         op_code: OP.SET_TRIAL_STATE_VALUES,
         trial_id: trialId,
         state: TRIAL_STATES.indexOf(state),
         values: values ? values.map((v) => new RawJson(pythonFloat(v))) : null,
       };
-      if (state === "RUNNING") op.datetime_start = now();
-      if (isFinished(state)) op.datetime_complete = now();
+      if (state === "RUNNING") op.datetime_start = isoNow();
+      if (isFinished(state)) op.datetime_complete = isoNow();
       return op;
+    }, () => state !== "RUNNING" || (claiming && this.#model.runnerOf(trialId) === this.#workerId));
+  }
+
+  /**
+   * Records a parameter of a RUNNING or WAITING trial (op 5, Python's line); the distribution
+   * is checked against the study's under the lock.
+   *
+   * @param trialId The trial's id.
+   * @param paramName The parameter's name.
+   * @param paramValueInternal Its internal value.
+   * @param distribution Its distribution.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   * @throws {IncompatibleDistributionError} When the study records another kind for the name.
+   */
+  setTrialParam(
+    trialId: number,
+    paramName: string,
+    paramValueInternal: number,
+    distribution: Distribution,
+  ): Promise<void> {
+    return this.#write(() => {
+      this.#model.checkParam(trialId, paramName, distribution);
+      return {
+        op_code: OP.SET_TRIAL_PARAM,
+        ...paramFields(trialId, paramName, paramValueInternal, distribution),
+      };
+    });
+  }
+
+  /**
+   * Records an intermediate value of a trial (op 7).
+   *
+   * @param trialId The trial's id.
+   * @param step The step.
+   * @param intermediateValue The value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialIntermediateValue(
+    trialId: number,
+    step: number,
+    intermediateValue: number,
+  ): Promise<void> {
+    return this.#write(() => {
+      this.#model.checkWritableTrial(trialId);
+      return {
+        op_code: OP.SET_TRIAL_INTERMEDIATE_VALUE,
+        trial_id: trialId,
+        step,
+        intermediate_value: new RawJson(pythonFloat(intermediateValue)),
+      };
+    });
+  }
+
+  /**
+   * Sets one user attribute of a RUNNING or WAITING trial (op 8).
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#write(() => {
+      this.#model.checkWritableTrial(trialId);
+      return { op_code: OP.SET_TRIAL_USER_ATTR, trial_id: trialId, user_attr: { [key]: value } };
+    });
+  }
+
+  /**
+   * Reads a study's user attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   */
+  getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    return this.#read((model) => model.getStudyUserAttrs(studyId));
+  }
+
+  /**
+   * Sets one user attribute of a study (op 2).
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#write(() => {
+      this.#model.getStudy(studyId);
+      return { op_code: OP.SET_STUDY_USER_ATTR, study_id: studyId, user_attr: { [key]: value } };
     });
   }
 
@@ -364,45 +460,39 @@ export class JournalFileStorage implements StudyStorage {
 
   #read<T>(fn: (model: StorageModel) => T): Promise<T> {
     return this.#exclusive(async () => {
-      await this.#sync();
+      await this.#file.read(this.#apply);
       return fn(this.#model);
     });
   }
 
   /**
    * Under the lock and after a re-read: `build` validates and returns the operation, which is
-   * appended as one line; `result`, if given, then reads the outcome from the replayed model.
-   * An append that fails (a full disk) is cut back off the file, so no partial line stays. Once
-   * the line is synced the operation has succeeded: a later step that fails (the re-read) does
-   * not fail an operation without a result, which callers would otherwise undo.
+   * appended as one line (or nothing, for `null`); `result`, if given, then reads the outcome
+   * from the replayed model. An append that fails (a full disk) is cut back off the file, so no
+   * partial line stays. Once the line is synced the operation has succeeded: a later step that
+   * fails (the re-read) does not fail an operation without a result, which callers would
+   * otherwise undo.
    */
-  #write(build: () => JournalOp | JournalOp[]): Promise<void>;
-  #write<T>(build: () => JournalOp | JournalOp[], result: () => T): Promise<T>;
+  #write(build: () => JournalOp | JournalOp[] | null): Promise<void>;
+  #write<T>(build: () => JournalOp | JournalOp[] | null, result: () => T): Promise<T>;
   #write<T>(
-    build: () => JournalOp | JournalOp[],
+    build: () => JournalOp | JournalOp[] | null,
     result?: () => T,
   ): Promise<T | undefined> {
     return this.#exclusive(() =>
-      withJournalLock(this.#path, this.#lock, async () => {
-        await this.#sync();
-        if (this.#tailBytes > 0) {
-          throw new StorageFormatError(
-            `Cannot write to journal "${this.#path}": it ends with an incomplete line ` +
-              `(${this.#tailBytes} bytes after line ${this.#lines}) left by a writer that ` +
-              "stopped; remove those bytes, then retry",
-          );
-        }
+      this.#file.locked(this.#apply, async () => {
         const built = build();
+        if (built === null) return result?.();
         const lines = (Array.isArray(built) ? built : [built]).map(({ op_code, ...fields }) =>
           pythonJsonDumps({ op_code, worker_id: this.#workerId, ...fields }, COMPACT) + "\n"
         );
-        await this.#append(new TextEncoder().encode(lines.join("")));
+        await this.#file.append(new TextEncoder().encode(lines.join("")));
         try {
-          await this.#sync();
+          await this.#file.read(this.#apply);
         } catch (error) {
           if (result) throw error;
-          this.#lock.onWarning(
-            `Appended to journal "${this.#path}", but cannot read it back: ` +
+          this.#file.warn(
+            `Appended to journal "${this.path}", but cannot read it back: ` +
               `${(error as Error).message}`,
           );
           return undefined;
@@ -412,106 +502,8 @@ export class JournalFileStorage implements StudyStorage {
     );
   }
 
-  /** Appends whole lines with one write and syncs them, or leaves the file as it was. */
-  async #append(bytes: Uint8Array): Promise<void> {
-    const file = await Deno.open(this.#path, { append: true, create: true });
-    try {
-      const { size } = await file.stat();
-      try {
-        await writeAll(file, bytes);
-        await file.sync();
-      } catch (error) {
-        // Never leave a partial line (Python would append onto it): cut back under the lock.
-        try {
-          await file.truncate(size);
-          await file.sync();
-        } catch (truncateError) {
-          this.#lock.onWarning(
-            `Cannot cut journal "${this.#path}" back to ${size} bytes after a failed append: ` +
-              `${(truncateError as Error).message}; remove the partial last line by hand`,
-          );
-        }
-        throw withContext(
-          error,
-          `Cannot append to journal "${this.#path}"; it was left as it was`,
-        );
-      }
-    } finally {
-      file.close();
-    }
-  }
-
-  /** Replays the complete lines added since the last read. */
-  async #sync(): Promise<void> {
-    // One stat per call, and the file is opened only when it has grown. The stat is synchronous:
-    // it takes microseconds, ten times less than an async op, and a listing makes one call per
-    // trial.
-    let size: number;
-    try {
-      size = Deno.statSync(this.#path).size;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound && this.#offset === 0) return;
-      throw error;
-    }
-    if (size < this.#offset) {
-      throw new StorageFormatError(
-        `Cannot read journal "${this.#path}": it is shorter (${size} bytes) than what was ` +
-          `already read (${this.#offset} bytes), so it was truncated or replaced; open it again`,
-      );
-    }
-    if (size === this.#offset + this.#tailBytes) return;
-    const file = await Deno.open(this.#path, { read: true });
-    try {
-      await file.seek(this.#offset, Deno.SeekMode.Start);
-      // One buffer for every read, and a line that spans reads is kept as decoded text (a V8
-      // rope), so a long line costs time and memory linear in its length.
-      const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, size - this.#offset));
-      const decoder = new TextDecoder();
-      let remaining = size - this.#offset;
-      let pending = "";
-      let pendingBytes = 0;
-      while (remaining > 0) {
-        const count = await file.read(buffer.subarray(0, Math.min(buffer.length, remaining)));
-        if (count === null) break;
-        remaining -= count;
-        const data = buffer.subarray(0, count);
-        const last = data.lastIndexOf(NEWLINE);
-        let start = 0;
-        if (last >= 0) {
-          // The complete lines of this read, decoded at once (one decode, not one per line).
-          // A line ends at the same newline in the text and in the bytes (a newline byte is
-          // never part of a multi-byte character). Past the first newline nothing is carried
-          // over from the previous read, and there the text is as long as the bytes only when
-          // it is all ASCII (any other character is shorter in UTF-16 than in UTF-8): then a
-          // newline's byte position follows from its position in the text.
-          const text = decoder.decode(data.subarray(0, last + 1));
-          const firstByte = data.indexOf(NEWLINE);
-          const firstChar = text.indexOf("\n");
-          const ascii = text.length - firstChar === last + 1 - firstByte;
-          let from = 0;
-          for (let to = firstChar; to >= 0; to = text.indexOf("\n", from)) {
-            const end = ascii ? firstByte + to - firstChar : data.indexOf(NEWLINE, start);
-            this.#apply(pending + text.slice(from, to), pendingBytes + end - start + 1);
-            pending = "";
-            pendingBytes = 0;
-            from = to + 1;
-            start = end + 1;
-          }
-        }
-        pending += decoder.decode(data.subarray(start), { stream: true });
-        pendingBytes += count - start;
-      }
-      this.#tailBytes = pendingBytes;
-    } finally {
-      file.close();
-    }
-  }
-
-  // Names the line being replayed, for errors (one function, not one string per line).
-  #where = (): string => `Cannot replay line ${this.#lines + 1} of journal "${this.#path}"`;
-
-  #apply(line: string, byteLength: number): void {
-    const where = this.#where;
+  #applyLine(line: string): void {
+    const where = this.#file.where;
     let op: unknown;
     try {
       op = parsePythonJson(line);
@@ -524,13 +516,5 @@ export class JournalFileStorage implements StudyStorage {
       );
     }
     applyJournalOp(this.#model, op, where);
-    // Advance only past lines that were applied, so a failing line is met again, never skipped.
-    this.#lines++;
-    this.#offset += byteLength;
   }
-}
-
-// Python's datetime.now(timezone.utc).isoformat(timespec="microseconds").
-function now(): string {
-  return new Date().toISOString().replace("Z", "000+00:00");
 }

@@ -23,12 +23,15 @@ import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsOptions,
   GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyStorage,
   TrialState,
+  TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
+import type { Distribution } from "../distributions/distributions.ts";
 
 /**
  * A {@linkcode StudyStorage} that keeps everything in memory. Ids start at 0, as in Optuna.
@@ -92,13 +95,18 @@ export class InMemoryStorage implements StudyStorage {
   }
 
   /**
-   * Creates a RUNNING trial with the next number.
+   * Creates a trial with the next number: RUNNING, or as the template says.
    *
    * @param studyId The study's id.
+   * @param template The trial's state, parameters and attributes.
    * @returns The new trial's id.
+   * @throws {IncompatibleDistributionError} When a template parameter does not fit the study.
    */
-  createNewTrial(studyId: number): Promise<number> {
-    return settle(() => this.#model.createTrial(studyId));
+  createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
+    return settle(() => {
+      if (template) this.#model.checkTemplate(studyId, template);
+      return this.#model.createTrial(studyId, template);
+    });
   }
 
   /**
@@ -126,10 +134,11 @@ export class InMemoryStorage implements StudyStorage {
    * Lists the trials of a study.
    *
    * @param studyId The study's id.
+   * @param options Which states.
    * @returns The trials, in number order.
    */
-  getAllTrials(studyId: number): Promise<FrozenTrial[]> {
-    return settle(() => this.#model.getAllTrials(studyId));
+  getAllTrials(studyId: number, options: GetAllTrialsOptions = {}): Promise<FrozenTrial[]> {
+    return settle(() => this.#model.getAllTrials(studyId, options.states));
   }
 
   /**
@@ -154,10 +163,81 @@ export class InMemoryStorage implements StudyStorage {
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @returns `false` when RUNNING was asked for a trial that is not WAITING.
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
-  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<boolean> {
     return settle(() => this.#model.setTrialStateValues(trialId, state, values));
+  }
+
+  /**
+   * Records a parameter of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param paramName The parameter's name.
+   * @param paramValueInternal Its internal value.
+   * @param distribution Its distribution.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   * @throws {IncompatibleDistributionError} When the study records another kind for the name.
+   */
+  setTrialParam(
+    trialId: number,
+    paramName: string,
+    paramValueInternal: number,
+    distribution: Distribution,
+  ): Promise<void> {
+    return settle(() =>
+      this.#model.setTrialParam(trialId, paramName, paramValueInternal, distribution)
+    );
+  }
+
+  /**
+   * Records an intermediate value of a trial.
+   *
+   * @param trialId The trial's id.
+   * @param step The step.
+   * @param intermediateValue The value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialIntermediateValue(
+    trialId: number,
+    step: number,
+    intermediateValue: number,
+  ): Promise<void> {
+    return settle(() => this.#model.setTrialIntermediateValue(trialId, step, intermediateValue));
+  }
+
+  /**
+   * Sets one user attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return settle(() => this.#model.setTrialUserAttr(trialId, key, value));
+  }
+
+  /**
+   * Reads a study's user attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   */
+  getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    return settle(() => this.#model.getStudyUserAttrs(studyId));
+  }
+
+  /**
+   * Sets one user attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return settle(() => this.#model.setStudyUserAttr(studyId, key, value));
   }
 
   /**

@@ -13,77 +13,40 @@
  *
  * @module
  */
-import {
-  StorageFormatError,
-  StudyNotFoundError,
-  TrialNotFoundError,
-  UpdateFinishedTrialError,
-} from "./errors.ts";
-import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
-import { withContext } from "../_common/error_context.ts";
+import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "./errors.ts";
 import { studyNameOrDefault } from "./_names.ts";
 import { DuplicatedStudyError } from "./errors.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
   FrozenTrial,
+  GetAllTrialsOptions,
   GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
   StudyDirection,
   StudyStorage,
   TrialState,
+  TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
+import type { Distribution } from "../distributions/distributions.ts";
 import { isFinished } from "./_trial_state.ts";
-import { dictionary } from "../_common/dictionary.ts";
+import type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
+import { checkSchema, schemaRevision } from "./_rdb_schema.ts";
+import { attrs, readTrials, trialState, utcText } from "./_rdb_trials.ts";
+import {
+  type AttrKind,
+  deleteSystemAttr,
+  insertParam,
+  insertTrial,
+  type Owner,
+  upsertAttrs,
+  upsertIntermediateValue,
+  upsertValue,
+} from "./_rdb_params.ts";
 
-/** A row, by column name. */
-export type RdbRow = Record<string, unknown>;
-
-/** Runs SQL with `?` placeholders. */
-export interface RdbQuery {
-  /**
-   * Runs one statement.
-   *
-   * @param sql The statement, with `?` placeholders.
-   * @param params The values of the placeholders.
-   * @returns The rows it returns, if any.
-   */
-  query(sql: string, params?: unknown[]): Promise<RdbRow[]>;
-}
-
-/** What {@linkcode RdbStorage} needs of a database: queries and write transactions. */
-export interface RdbDriver extends RdbQuery {
-  /** `"sqlite"` or `"postgres"`: selects the row-locking clause. */
-  readonly dialect: "sqlite" | "postgres";
-  /** Where the database is, for messages (never with a password). */
-  readonly description: string;
-  /**
-   * Runs `fn` in one write transaction (SQLite: `BEGIN IMMEDIATE`), committed when it
-   * resolves and rolled back when it rejects.
-   *
-   * @param fn The work, given a query runner bound to the transaction.
-   * @returns What `fn` returns.
-   */
-  transaction<T>(fn: (tx: RdbQuery) => Promise<T>): Promise<T>;
-  /**
-   * Closes the connection(s).
-   *
-   * @returns Nothing, once closed.
-   */
-  close(): Promise<void>;
-}
-
-/** The alembic revisions whose study, trial and attribute tables have the shape used here. */
-export const SUPPORTED_SCHEMA_REVISIONS: readonly string[] = [
-  "v3.0.0.a",
-  "v3.0.0.b",
-  "v3.0.0.c",
-  "v3.0.0.d",
-  "v3.2.0.a",
-];
-
-const STATES: readonly TrialState[] = ["RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"];
+export type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
+export { SUPPORTED_SCHEMA_REVISIONS } from "./_rdb_schema.ts";
 
 /**
  * A {@linkcode StudyStorage} on Optuna's RDB schema. The schema must exist (created by Python
@@ -126,21 +89,8 @@ export class RdbStorage implements StudyStorage {
    * @returns The revision, such as `"v3.2.0.a"`.
    * @throws {StorageFormatError} When the database has no Optuna schema.
    */
-  async schemaRevision(): Promise<string> {
-    if ((await this.#columnsOf("alembic_version")).size === 0) {
-      throw new StorageFormatError(
-        `Cannot use ${this.#driver.description}: it has no Optuna schema (no alembic_version ` +
-          "table); create it with Python Optuna first: optuna.storages.RDBStorage(url)",
-      );
-    }
-    const rows = await this.#driver.query("SELECT version_num FROM alembic_version");
-    if (rows.length !== 1) {
-      throw new StorageFormatError(
-        `Cannot use ${this.#driver.description}: it has ${rows.length} schema revisions; ` +
-          "expected one",
-      );
-    }
-    return String(rows[0].version_num);
+  schemaRevision(): Promise<string> {
+    return schemaRevision(this.#driver);
   }
 
   /**
@@ -225,30 +175,18 @@ export class RdbStorage implements StudyStorage {
   }
 
   /**
-   * Creates a RUNNING trial with the next number, numbered as Python's `RDBStorage` does.
+   * Creates a trial with the next number, RUNNING or from a template, numbered as Python's
+   * `RDBStorage` does, under the study's row lock.
    *
    * @param studyId The study's id.
+   * @param template The trial's state, parameters and attributes.
    * @returns The new trial's id.
+   * @throws {IncompatibleDistributionError} When a template parameter does not fit the study.
    */
-  createNewTrial(studyId: number): Promise<number> {
+  createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
     return this.#write(async (tx) => {
-      const study = await tx.query(
-        `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
-        [studyId],
-      );
-      if (study.length === 0) throw new StudyNotFoundError(studyId);
-      const [row] = await tx.query(
-        "INSERT INTO trials (number, study_id, state, datetime_start) " +
-          "VALUES (NULL, ?, 'RUNNING', ?) RETURNING trial_id",
-        [studyId, localNow()],
-      );
-      const trialId = Number(row.trial_id);
-      await tx.query(
-        "UPDATE trials SET number = (SELECT COUNT(*) FROM trials WHERE study_id = ? AND " +
-          "trial_id < ?) WHERE trial_id = ?",
-        [studyId, trialId, trialId],
-      );
-      return trialId;
+      await this.#lockStudy(tx, studyId);
+      return await insertTrial(tx, studyId, template);
     });
   }
 
@@ -275,40 +213,29 @@ export class RdbStorage implements StudyStorage {
    * Reads a trial.
    *
    * @param trialId The trial's id.
-   * @returns The trial's number, state and values.
+   * @returns The trial.
    */
   async getTrial(trialId: number): Promise<FrozenTrial> {
-    const rows = await this.#read(
-      "SELECT trial_id, number, study_id, state FROM trials WHERE trial_id = ?",
-      [trialId],
-    );
-    if (rows.length === 0) throw new TrialNotFoundError(trialId);
-    const values = await this.#read(
-      "SELECT trial_id, value, value_type FROM trial_values WHERE trial_id = ? ORDER BY objective",
-      [trialId],
-    );
-    return toTrial(rows[0], values);
+    await this.#checkSchema();
+    const [trial] = await readTrials(this.#driver, { trialId }, this.#driver.description);
+    if (trial === undefined) throw new TrialNotFoundError(trialId);
+    return trial;
   }
 
   /**
-   * Lists the trials of a study.
+   * Lists the trials of a study: one query per table for all of them.
    *
    * @param studyId The study's id.
+   * @param options Which states.
    * @returns The trials, in number order.
    */
-  async getAllTrials(studyId: number): Promise<FrozenTrial[]> {
+  async getAllTrials(studyId: number, options: GetAllTrialsOptions = {}): Promise<FrozenTrial[]> {
     await this.getStudy(studyId);
-    const rows = await this.#read(
-      "SELECT trial_id, number, study_id, state FROM trials WHERE study_id = ? ORDER BY trial_id",
-      [studyId],
+    return await readTrials(
+      this.#driver,
+      { studyId, states: options.states },
+      this.#driver.description,
     );
-    const values = await this.#read(
-      "SELECT v.trial_id, v.value, v.value_type FROM trial_values v JOIN trials t " +
-        "ON t.trial_id = v.trial_id WHERE t.study_id = ? ORDER BY v.trial_id, v.objective",
-      [studyId],
-    );
-    const byTrial = Map.groupBy(values, (v) => Number(v.trial_id));
-    return rows.map((row) => toTrial(row, byTrial.get(Number(row.trial_id)) ?? []));
   }
 
   /**
@@ -340,17 +267,19 @@ export class RdbStorage implements StudyStorage {
   }
 
   /**
-   * Sets a trial's state and, for COMPLETE, its values.
+   * Sets a trial's state and, for COMPLETE, its values. RUNNING claims a WAITING trial under
+   * its row lock, as Python's `set_trial_state_values`.
    *
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @returns `false` when RUNNING was asked for a trial that is not WAITING.
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
-  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void> {
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<boolean> {
     return this.#write(async (tx) => {
-      const current = await this.#lockWritableTrial(tx, trialId);
-      if (state === "RUNNING" && current !== "WAITING") return;
+      const { state: current } = await this.#lockWritableTrial(tx, trialId);
+      if (state === "RUNNING" && current !== "WAITING") return false;
       const column = state === "RUNNING"
         ? ", datetime_start = ?"
         : isFinished(state)
@@ -358,21 +287,90 @@ export class RdbStorage implements StudyStorage {
         : "";
       await tx.query(
         `UPDATE trials SET state = ?${column} WHERE trial_id = ?`,
-        column ? [state, localNow(), trialId] : [state, trialId],
+        column ? [state, utcText(), trialId] : [state, trialId],
       );
       for (const [objective, value] of (values ?? []).entries()) {
-        if (Number.isNaN(value)) {
-          throw new RangeError(`Cannot store NaN as a value of trial ${trialId}; tell it FAIL`);
-        }
-        const type = value === Infinity ? "INF_POS" : value === -Infinity ? "INF_NEG" : "FINITE";
-        await tx.query(
-          "INSERT INTO trial_values (trial_id, objective, value, value_type) VALUES (?, ?, ?, ?) " +
-            "ON CONFLICT (trial_id, objective) DO UPDATE SET value = excluded.value, " +
-            "value_type = excluded.value_type",
-          [trialId, objective, type === "FINITE" ? value : null, type],
-        );
+        await upsertValue(tx, trialId, objective, value);
       }
+      return true;
     });
+  }
+
+  /**
+   * Records a parameter of a RUNNING or WAITING trial, checked against the study's
+   * distribution of that name in the same transaction.
+   *
+   * @param trialId The trial's id.
+   * @param paramName The parameter's name.
+   * @param paramValueInternal Its internal value.
+   * @param distribution Its distribution.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   * @throws {IncompatibleDistributionError} When the study records another kind for the name.
+   */
+  setTrialParam(
+    trialId: number,
+    paramName: string,
+    paramValueInternal: number,
+    distribution: Distribution,
+  ): Promise<void> {
+    return this.#write(async (tx) => {
+      const { studyId } = await this.#lockWritableTrial(tx, trialId);
+      await insertParam(tx, studyId, trialId, paramName, paramValueInternal, distribution);
+    });
+  }
+
+  /**
+   * Records an intermediate value (`trial_intermediate_values`, with its type for NaN and
+   * infinities).
+   *
+   * @param trialId The trial's id.
+   * @param step The step.
+   * @param intermediateValue The value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialIntermediateValue(
+    trialId: number,
+    step: number,
+    intermediateValue: number,
+  ): Promise<void> {
+    return this.#write(async (tx) => {
+      await this.#lockWritableTrial(tx, trialId);
+      await upsertIntermediateValue(tx, trialId, step, intermediateValue);
+    });
+  }
+
+  /**
+   * Sets one user attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   * @throws {UpdateFinishedTrialError} When the trial has finished.
+   */
+  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#setTrialAttrs("user", trialId, { [key]: value });
+  }
+
+  /**
+   * Reads a study's user attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   */
+  async getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>> {
+    await this.getStudy(studyId);
+    return await this.#attrs("study", "user", studyId);
+  }
+
+  /**
+   * Sets one user attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
+    return this.#setStudyAttrs("user", studyId, { [key]: value });
   }
 
   /**
@@ -383,7 +381,7 @@ export class RdbStorage implements StudyStorage {
    */
   async getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
     await this.getStudy(studyId);
-    return await this.#systemAttrs("study", studyId);
+    return await this.#attrs("study", "system", studyId);
   }
 
   /**
@@ -404,14 +402,7 @@ export class RdbStorage implements StudyStorage {
    * @param attrs The attributes, written in this order.
    */
   setStudySystemAttrs(studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
-    return this.#write(async (tx) => {
-      const study = await tx.query(
-        `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
-        [studyId],
-      );
-      if (study.length === 0) throw new StudyNotFoundError(studyId);
-      await upsertSystemAttrs(tx, "study", studyId, attrs);
-    });
+    return this.#setStudyAttrs("system", studyId, attrs);
   }
 
   /**
@@ -423,7 +414,7 @@ export class RdbStorage implements StudyStorage {
   async getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
     const rows = await this.#read("SELECT trial_id FROM trials WHERE trial_id = ?", [trialId]);
     if (rows.length === 0) throw new TrialNotFoundError(trialId);
-    return await this.#systemAttrs("trial", trialId);
+    return await this.#attrs("trial", "system", trialId);
   }
 
   /**
@@ -448,10 +439,7 @@ export class RdbStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialSystemAttrs(trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockWritableTrial(tx, trialId);
-      await upsertSystemAttrs(tx, "trial", trialId, attrs);
-    });
+    return this.#setTrialAttrs("system", trialId, attrs);
   }
 
   /**
@@ -462,11 +450,7 @@ export class RdbStorage implements StudyStorage {
    */
   deleteStudySystemAttr(studyId: number, key: string): Promise<void> {
     return this.#write(async (tx) => {
-      const study = await tx.query(
-        `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
-        [studyId],
-      );
-      if (study.length === 0) throw new StudyNotFoundError(studyId);
+      await this.#lockStudy(tx, studyId);
       await deleteSystemAttr(tx, "study", studyId, key);
     });
   }
@@ -486,12 +470,26 @@ export class RdbStorage implements StudyStorage {
     });
   }
 
-  /** The system attributes of a study or a trial, in the order they were first set. */
-  async #systemAttrs(owner: Owner, id: number): Promise<Record<string, JsonValue>> {
+  #setStudyAttrs(kind: AttrKind, studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
+    return this.#write(async (tx) => {
+      await this.#lockStudy(tx, studyId);
+      await upsertAttrs(tx, "study", kind, studyId, attrs);
+    });
+  }
+
+  #setTrialAttrs(kind: AttrKind, trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
+    return this.#write(async (tx) => {
+      await this.#lockWritableTrial(tx, trialId);
+      await upsertAttrs(tx, "trial", kind, trialId, attrs);
+    });
+  }
+
+  /** The attributes of a study or a trial, in the order they were first set. */
+  async #attrs(owner: Owner, kind: AttrKind, id: number): Promise<Record<string, JsonValue>> {
     return attrs(
       await this.#read(
-        `SELECT "key", value_json FROM ${owner}_system_attributes WHERE ${owner}_id = ? ` +
-          `ORDER BY ${owner}_system_attribute_id`,
+        `SELECT "key", value_json FROM ${owner}_${kind}_attributes WHERE ${owner}_id = ? ` +
+          `ORDER BY ${owner}_${kind}_attribute_id`,
         [id],
       ),
       this.#driver.description,
@@ -503,64 +501,33 @@ export class RdbStorage implements StudyStorage {
     return this.#driver.dialect === "postgres" ? " FOR UPDATE" : "";
   }
 
-  async #lockWritableTrial(tx: RdbQuery, trialId: number): Promise<TrialState> {
+  async #lockStudy(tx: RdbQuery, studyId: number): Promise<void> {
+    const study = await tx.query(
+      `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
+      [studyId],
+    );
+    if (study.length === 0) throw new StudyNotFoundError(studyId);
+  }
+
+  async #lockWritableTrial(
+    tx: RdbQuery,
+    trialId: number,
+  ): Promise<{ state: TrialState; studyId: number }> {
     const rows = await tx.query(
-      `SELECT state FROM trials WHERE trial_id = ?${this.#forUpdate}`,
+      `SELECT state, study_id FROM trials WHERE trial_id = ?${this.#forUpdate}`,
       [trialId],
     );
     if (rows.length === 0) throw new TrialNotFoundError(trialId);
     const state = trialState(rows[0].state);
     if (isFinished(state)) throw new UpdateFinishedTrialError(trialId, state);
-    return state;
+    return { state, studyId: Number(rows[0].study_id) };
   }
 
   #checkSchema(): Promise<void> {
-    this.#schemaChecked ??= this.schemaRevision().then(async (revision) => {
-      if (!SUPPORTED_SCHEMA_REVISIONS.includes(revision)) {
-        throw new StorageFormatError(
-          `Cannot use ${this.#driver.description}: it has Optuna schema revision ` +
-            `"${revision}"; this module reads ${SUPPORTED_SCHEMA_REVISIONS.join(", ")} ` +
-            "(Optuna 3.0 to 5.0); upgrade it with `optuna storage upgrade`",
-        );
-      }
-      // The revision alone does not prove the tables: check each one and its columns.
-      for (const [table, columns] of Object.entries(TABLES)) {
-        const found = await this.#columnsOf(table);
-        const missing = columns.filter((column) => !found.has(column));
-        if (missing.length > 0) {
-          throw new StorageFormatError(
-            `Cannot use ${this.#driver.description}: its table ${table} ` +
-              (found.size === 0 ? "is missing" : `lacks ${missing.join(", ")}`) +
-              ` (schema revision "${revision}"); let Python Optuna create or upgrade the schema`,
-          );
-        }
-      }
-    });
+    this.#schemaChecked ??= checkSchema(this.#driver);
     // A failed check is retried on the next call rather than cached.
     this.#schemaChecked.catch(() => this.#schemaChecked = undefined);
     return this.#schemaChecked;
-  }
-
-  /** The columns of a table, from the database's catalog; none when the table is missing. */
-  async #columnsOf(table: string): Promise<Set<string>> {
-    const sql = this.#driver.dialect === "sqlite"
-      ? "SELECT name FROM pragma_table_info(?)"
-      : "SELECT column_name AS name FROM information_schema.columns " +
-        "WHERE table_schema = current_schema() AND table_name = ?";
-    let rows: RdbRow[];
-    try {
-      rows = await this.#driver.query(sql, [table]);
-    } catch (error) {
-      throw this.#unreachable(error);
-    }
-    return new Set(rows.map((row) => String(row.name)));
-  }
-
-  #unreachable(error: unknown): unknown {
-    return withContext(
-      error,
-      `Cannot reach ${this.#driver.description}; check that it runs and the URL or path`,
-    );
   }
 
   async #read(sql: string, params: unknown[] = []): Promise<RdbRow[]> {
@@ -574,100 +541,6 @@ export class RdbStorage implements StudyStorage {
   }
 }
 
-/** The tables and columns used here, checked once per storage in the database's catalog. */
-const TABLES: Record<string, string[]> = {
-  studies: ["study_id", "study_name"],
-  study_directions: ["study_id", "direction", "objective"],
-  trials: ["trial_id", "number", "study_id", "state", "datetime_start", "datetime_complete"],
-  trial_values: ["trial_id", "objective", "value", "value_type"],
-  study_system_attributes: ["study_system_attribute_id", "study_id", "key", "value_json"],
-  trial_system_attributes: ["trial_system_attribute_id", "trial_id", "key", "value_json"],
-};
-
 function direction(value: unknown): StudyDirection {
   return value === "MAXIMIZE" ? "maximize" : "minimize";
-}
-
-function trialState(value: unknown): TrialState {
-  const state = STATES.find((s) => s === value);
-  if (state === undefined) {
-    throw new StorageFormatError(
-      `Cannot read trial state ${String(value)}: Optuna has no such state`,
-    );
-  }
-  return state;
-}
-
-function toTrial(row: RdbRow, values: RdbRow[]): FrozenTrial {
-  const state = trialState(row.state);
-  return {
-    trialId: Number(row.trial_id),
-    studyId: Number(row.study_id),
-    number: Number(row.number),
-    state,
-    values: values.length === 0
-      ? null
-      : values.map((v) =>
-        v.value_type === "INF_POS"
-          ? Infinity
-          : v.value_type === "INF_NEG"
-          ? -Infinity
-          : Number(v.value)
-      ),
-  };
-}
-
-/** Whose system attributes: Optuna's tables and columns are named after it. */
-type Owner = "study" | "trial";
-
-/** Inserts or replaces system attributes, in order, inside the caller's transaction. */
-async function upsertSystemAttrs(
-  tx: RdbQuery,
-  owner: Owner,
-  id: number,
-  attrs: Record<string, JsonValue>,
-): Promise<void> {
-  for (const [key, value] of Object.entries(attrs)) {
-    await tx.query(
-      `INSERT INTO ${owner}_system_attributes (${owner}_id, "key", value_json) ` +
-        `VALUES (?, ?, ?) ` +
-        `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
-      [id, key, pythonJsonDumps(value)],
-    );
-  }
-}
-
-/** Deletes one system attribute, inside the caller's transaction. */
-async function deleteSystemAttr(
-  tx: RdbQuery,
-  owner: Owner,
-  id: number,
-  key: string,
-): Promise<void> {
-  await tx.query(`DELETE FROM ${owner}_system_attributes WHERE ${owner}_id = ? AND "key" = ?`, [
-    id,
-    key,
-  ]);
-}
-
-function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {
-  const result = dictionary<JsonValue>();
-  for (const row of rows) {
-    try {
-      result[String(row.key)] = parsePythonJson(String(row.value_json)) as JsonValue;
-    } catch (error) {
-      throw new StorageFormatError(
-        `Cannot read attribute "${row.key}" in ${where}: it is not JSON; repair or delete it`,
-        { cause: error },
-      );
-    }
-  }
-  return result;
-}
-
-// Python's datetime.now() as SQLAlchemy stores it: local time, microseconds, no zone.
-function localNow(): string {
-  const now = new Date();
-  const local = new Date(now.getTime() - now.getTimezoneOffset() * 60_000);
-  return local.toISOString().replace("T", " ").replace("Z", "000");
 }

@@ -15,6 +15,8 @@
  * @module
  */
 
+import type { Distribution, ParamValue } from "../distributions/distributions.ts";
+
 /** A JSON value, as Optuna stores in system attributes. */
 export type JsonValue =
   | null
@@ -40,7 +42,7 @@ export interface FrozenStudy {
   directions: StudyDirection[];
 }
 
-/** What a storage knows of a trial, as far as artifacts need it. */
+/** What a storage knows of a trial, as Optuna's `FrozenTrial` (system attributes apart). */
 export interface FrozenTrial {
   /** The storage's id of the trial. */
   trialId: number;
@@ -52,6 +54,49 @@ export interface FrozenTrial {
   state: TrialState;
   /** The objective values of a COMPLETE trial, else `null`. */
   values: number[] | null;
+  /** When the trial started running; `null` for a trial still WAITING. */
+  datetimeStart: Date | null;
+  /** When the trial finished, else `null`. */
+  datetimeComplete: Date | null;
+  /** The parameters, by name, as the objective saw them (Optuna's external representation). */
+  params: Record<string, ParamValue>;
+  /** The distribution of each parameter. */
+  distributions: Record<string, Distribution>;
+  /** The user attributes. */
+  userAttrs: Record<string, JsonValue>;
+  /** The values reported with `trial.report(value, step)`, by step. */
+  intermediateValues: Record<number, number>;
+}
+
+/**
+ * A trial to create as it is (Python's `template_trial`): `Study.enqueueTrial` makes a WAITING
+ * one with `fixed_params`, `Study.addTrial` a finished one.
+ */
+export interface TrialTemplate {
+  /** The new trial's state. */
+  state: TrialState;
+  /** Its objective values (COMPLETE). */
+  values?: number[] | null;
+  /** When it started. */
+  datetimeStart?: Date | null;
+  /** When it finished. */
+  datetimeComplete?: Date | null;
+  /** Its parameters, external values; each needs a distribution. */
+  params?: Record<string, ParamValue>;
+  /** The distribution of each parameter. */
+  distributions?: Record<string, Distribution>;
+  /** Its user attributes. */
+  userAttrs?: Record<string, JsonValue>;
+  /** Its system attributes (such as `fixed_params`). */
+  systemAttrs?: Record<string, JsonValue>;
+  /** Its intermediate values, by step. */
+  intermediateValues?: Record<number, number>;
+}
+
+/** Options of {@linkcode StudyStorage.getAllTrials}. */
+export interface GetAllTrialsOptions {
+  /** Only trials in these states; all when unset. */
+  states?: readonly TrialState[];
 }
 
 /** A trial with some of its system attributes, as {@linkcode StudyStorage.getAllTrialsWithSystemAttrs} lists it. */
@@ -84,7 +129,7 @@ export interface CreateNewStudyOptions {
 }
 
 /**
- * A storage of studies, trials and their system attributes: the metadata side of artifacts.
+ * A storage of studies, trials, their parameters and attributes, as Optuna's `BaseStorage`.
  * Lookups of a missing study or trial reject with `StudyNotFoundError` or
  * `TrialNotFoundError`; changes to a finished trial reject with `UpdateFinishedTrialError`.
  */
@@ -117,12 +162,13 @@ export interface StudyStorage {
    */
   getAllStudies(): Promise<FrozenStudy[]>;
   /**
-   * Creates a RUNNING trial with the next number.
+   * Creates a trial with the next number: RUNNING, or as the template says.
    *
    * @param studyId The study's id.
+   * @param template The trial's state, parameters and attributes (Python's `template_trial`).
    * @returns The new trial's id.
    */
-  createNewTrial(studyId: number): Promise<number>;
+  createNewTrial(studyId: number, template?: TrialTemplate): Promise<number>;
   /**
    * Looks a trial up by its number in a study.
    *
@@ -142,9 +188,10 @@ export interface StudyStorage {
    * Lists the trials of a study.
    *
    * @param studyId The study's id.
+   * @param options Which states.
    * @returns The trials, in number order.
    */
-  getAllTrials(studyId: number): Promise<FrozenTrial[]>;
+  getAllTrials(studyId: number, options?: GetAllTrialsOptions): Promise<FrozenTrial[]>;
   /**
    * Lists the trials of a study with their system attributes, in one read (optional, beyond
    * Optuna's protocol; Python's `get_all_trials` carries them too): `getAllTrialsArtifactMeta`
@@ -160,13 +207,66 @@ export interface StudyStorage {
     options?: GetAllTrialsWithSystemAttrsOptions,
   ): Promise<TrialWithSystemAttrs[]>;
   /**
-   * Sets a trial's state and, for COMPLETE, its values.
+   * Sets a trial's state and, for COMPLETE, its values. Setting RUNNING claims a WAITING trial
+   * against every other worker, as Python's storages do.
    *
    * @param trialId The trial's id.
    * @param state The new state.
    * @param values The objective values, for COMPLETE.
+   * @returns `false` when RUNNING was asked for a trial another worker claimed first (it was
+   *   not WAITING any more), else `true`.
    */
-  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<void>;
+  setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<boolean>;
+  /**
+   * Records a parameter of a RUNNING or WAITING trial, after Python's check that its
+   * distribution fits the one the study already records under that name.
+   *
+   * @param trialId The trial's id.
+   * @param paramName The parameter's name.
+   * @param paramValueInternal Its internal value (a categorical one is its choice index).
+   * @param distribution Its distribution.
+   */
+  setTrialParam(
+    trialId: number,
+    paramName: string,
+    paramValueInternal: number,
+    distribution: Distribution,
+  ): Promise<void>;
+  /**
+   * Records an intermediate value of a RUNNING trial.
+   *
+   * @param trialId The trial's id.
+   * @param step The step.
+   * @param intermediateValue The value (NaN and infinities are kept).
+   */
+  setTrialIntermediateValue(
+    trialId: number,
+    step: number,
+    intermediateValue: number,
+  ): Promise<void>;
+  /**
+   * Sets one user attribute of a RUNNING or WAITING trial.
+   *
+   * @param trialId The trial's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void>;
+  /**
+   * Reads a study's user attributes.
+   *
+   * @param studyId The study's id.
+   * @returns The attributes.
+   */
+  getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>>;
+  /**
+   * Sets one user attribute of a study.
+   *
+   * @param studyId The study's id.
+   * @param key The attribute's key.
+   * @param value The attribute's value.
+   */
+  setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void>;
   /**
    * Reads a study's system attributes.
    *

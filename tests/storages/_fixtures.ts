@@ -9,7 +9,7 @@ import {
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { StudyNotFoundError } from "../../storages/errors.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import type { StudyStorage } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";

@@ -3,7 +3,7 @@
 // Prints "synced" at the pause and the artifact id (JSON) when done.
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { loadStudy } from "../../study/study.ts";
+import { loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 
 const [journal, studyName, artifactDir] = Deno.args;

@@ -18,7 +18,7 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { optunaPython, service } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial } from "./_fixtures.ts";

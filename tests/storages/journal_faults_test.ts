@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { optunaPython } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";
 import { fill, isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";

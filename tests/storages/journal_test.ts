@@ -10,7 +10,7 @@ import {
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy, loadStudy } from "../../study/study.ts";
+import { createStudy, loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial, assertMatchesFixture, snake } from "./_fixtures.ts";

@@ -5,7 +5,7 @@ import postgres from "npm:postgres@^3.4.9";
 import { withDatabase } from "../_postgres.ts";
 import { StorageFormatError, UpdateFinishedTrialError } from "../../storages/errors.ts";
 import { PostgresStorage } from "../../storages/postgres.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { optunaPython, service } from "../_env.ts";
 import { assertListsEveryTrial } from "./_fixtures.ts";
 

@@ -13,7 +13,7 @@ import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { pythonJsonDumps } from "../../_common/python_json.ts";
 import { sqlitePath, SqliteStorage } from "../../storages/sqlite.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy, loadStudy } from "../../study/study.ts";
+import { createStudy, loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial, assertMatchesFixture } from "./_fixtures.ts";
