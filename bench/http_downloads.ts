@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { FileSystemArtifactStore } from "../stores/filesystem.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
-import { createStudy } from "../study/study.ts";
+import { createStudy } from "../study/create_study.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
 import { freePort } from "../tests/_servers.ts";
 import { printTable } from "./_util.ts";

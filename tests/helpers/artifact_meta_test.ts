@@ -7,7 +7,7 @@ import {
   getAllTrialsArtifactMeta,
 } from "../../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { assertListsEveryTrial } from "../storages/_fixtures.ts";
 import { guessMimetype } from "../../helpers/guess_mimetype.ts";

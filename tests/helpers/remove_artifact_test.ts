@@ -4,7 +4,7 @@ import { UpdateFinishedTrialError } from "../../storages/errors.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import type { ArtifactStore } from "../../stores/types.ts";

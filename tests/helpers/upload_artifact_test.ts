@@ -11,7 +11,7 @@ import { InMemoryStorage } from "../../storages/memory.ts";
 import type { JsonValue } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import type { StreamSource, WriteOptions } from "../../stores/types.ts";
 import { pseudoRandomBytes, sha256, stallingStream, withTempDir } from "../_helpers.ts";

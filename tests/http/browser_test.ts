@@ -11,7 +11,7 @@ import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 
 const CHROMIUM = "/usr/bin/chromium";

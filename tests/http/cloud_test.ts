@@ -8,7 +8,7 @@ import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { GCSArtifactStore } from "../../stores/gcs.ts";
 import { S3ArtifactStore } from "../../stores/s3.ts";
 import type { ArtifactStore } from "../../stores/types.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { pseudoRandomBytes, sha256 } from "../_helpers.ts";
 import { gcsClient, s3Client, startGcsEmulator, startS3rver, swiftS3 } from "../_servers.ts";
 

@@ -5,7 +5,8 @@ import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import type { ArtifactStore, OpenOptions } from "../../stores/types.ts";
-import { createStudy, type Study } from "../../study/study.ts";
+import type { Study } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { pseudoRandomBytes, sha256 } from "../_helpers.ts";
 
 interface World {

@@ -4,7 +4,7 @@
 // Usage: _writer.ts STORAGE STUDY ARTIFACT_DIR N [symlink|open]
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { loadStudy } from "../../study/study.ts";
+import { loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 
 const [spec, studyName, artifactDir, count, lock] = Deno.args;

@@ -11,7 +11,7 @@ import { PostgresStorage } from "../../storages/postgres.ts";
 import { SqliteStorage } from "../../storages/sqlite.ts";
 import type { StudyStorage } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
-import { loadStudy } from "../../study/study.ts";
+import { loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";

@@ -6,7 +6,7 @@ import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import type { ArtifactStore, OpenOptions, StreamSource, WriteOptions } from "../../stores/types.ts";
 import { chunked, pseudoRandomBytes, readAll, sha256 } from "../_helpers.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 
 /** An in-memory store that fails on demand, and counts calls. */
 class FlakyStore implements ArtifactStore {

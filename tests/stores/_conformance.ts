@@ -9,7 +9,7 @@ import {
 import { downloadArtifact } from "../../helpers/download_artifact.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import type { ArtifactStore } from "../../stores/types.ts";
 import {
   chunked,

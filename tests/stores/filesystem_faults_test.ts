@@ -17,7 +17,7 @@ import {
 } from "../../stores/errors.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { InMemoryArtifactStore } from "../../stores/memory.ts";
-import { createStudy } from "../../study/study.ts";
+import { createStudy } from "../../study/create_study.ts";
 import { chunked, pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";
 

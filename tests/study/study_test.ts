@@ -6,7 +6,7 @@ import {
   UpdateFinishedTrialError,
 } from "../../storages/errors.ts";
 import { InMemoryStorage } from "../../storages/memory.ts";
-import { createStudy, loadStudy } from "../../study/study.ts";
+import { createStudy, loadStudy } from "../../study/create_study.ts";
 
 Deno.test("createStudy() and loadStudy() find the same study by name", async () => {
   const storage = new InMemoryStorage();
@@ -41,9 +41,14 @@ Deno.test("Study.ask() numbers trials from 0 and tell() finishes them", async ()
   await assert.rejects(study.trial(99), TrialNotFoundError);
 });
 
-Deno.test("Study.tell() refuses a wrong number of values", async () => {
+Deno.test("Study.tell() fails a trial told a wrong number of values, as Python", async () => {
   const study = await createStudy({ directions: ["minimize", "maximize"] });
-  await assert.rejects(study.tell(await study.ask(), { values: 1 }), TypeError);
+  const told = await study.tell(await study.ask(), { values: 1 });
+  assert.deepEqual([told.state, told.values], ["FAIL", null]);
+  // With the state given, the same values are refused and the trial stays RUNNING.
+  const trial = await study.ask();
+  await assert.rejects(study.tell(trial, { values: 1, state: "COMPLETE" }), RangeError);
+  assert.equal((await trial.freeze()).state, "RUNNING");
   await assert.rejects(study.bestTrial(), TypeError);
 });
 
