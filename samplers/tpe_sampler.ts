@@ -13,9 +13,10 @@
  * import assert from "node:assert/strict";
  * import { createStudy, TPESampler } from "@optuna-deno/artifacts";
  * const study = await createStudy({ sampler: new TPESampler({ seed: 7 }) });
- * await study.optimize(async (trial) => (await trial.suggestFloat("x", -10, 10)) ** 2, {
- *   nTrials: 40,
- * });
+ * await study.optimize(async (trial) => {
+ *   const x = await trial.suggestFloat("x", -10, 10);
+ *   return x * x;
+ * }, { nTrials: 40 });
  * assert.ok(await study.bestValue() < 1);
  * ```
  *
