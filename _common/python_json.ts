@@ -33,6 +33,8 @@ export function pythonNumber(value: number): string {
   if (Number.isNaN(value)) return "NaN";
   if (value === Infinity) return "Infinity";
   if (value === -Infinity) return "-Infinity";
+  // JavaScript has no integer -0: it can only be Python's float -0.0.
+  if (Object.is(value, -0)) return "-0.0";
   if (Number.isSafeInteger(value)) return String(value);
   // Shortest round-trip digits, then Python's layout: fixed for exponents -4..15.
   const [mantissa, exponentText] = value.toExponential().split("e");
@@ -58,7 +60,7 @@ export function pythonNumber(value: number): string {
 /** Formats a number as a Python float: `repr(float(value))`, so 2 becomes `2.0`. */
 export function pythonFloat(value: number): string {
   const text = pythonNumber(value);
-  return Number.isSafeInteger(value) ? text + ".0" : text;
+  return Number.isSafeInteger(value) && !Object.is(value, -0) ? text + ".0" : text;
 }
 
 /** JSON text inserted as it is by {@linkcode pythonJsonDumps}, such as floats from `pythonFloat`. */

@@ -574,8 +574,21 @@ function choiceEqual(a: ParamValue, b: ParamValue): boolean {
 function pythonLiteral(value: CategoricalChoice): string {
   if (value === null) return "None";
   if (typeof value === "boolean") return value ? "True" : "False";
-  if (typeof value === "string") return `'${value}'`;
+  if (typeof value === "string") return pythonStringRepr(value);
   return Number.isNaN(value) ? "nan" : pythonNumber(value);
+}
+
+/** Python's `repr(str)`: single quotes unless only double quotes avoid escaping. */
+function pythonStringRepr(value: string): string {
+  const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+  const escapes: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+  // deno-lint-ignore no-control-regex -- Python escapes control characters in a repr
+  const body = value.replace(/[\\\n\r\t\x00-\x1f\x7f'"]/g, (c) => {
+    if (c in escapes) return escapes[c];
+    if (c === "'" || c === '"') return c === quote ? "\\" + c : c;
+    return "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0");
+  });
+  return quote + body + quote;
 }
 
 function pythonRepr(className: string, attributes: Record<string, string>): string {

@@ -22,6 +22,7 @@ import { createStudy } from "../../study/create_study.ts";
 import { optunaPython, service } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial } from "./_fixtures.ts";
+import { assertTrialModel } from "./_trial_model.ts";
 import { withDatabase } from "../_postgres.ts";
 import { freePort, type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
 
@@ -396,6 +397,23 @@ Deno.test({
         await assertListsEveryTrial(storage);
       } finally {
         storage.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "GrpcStorageProxy keeps the trial model, read back directly from the proxy's SQLite",
+  ...testOptions,
+  async fn() {
+    await withSqliteProxy(async (proxy, dbPath) => {
+      const storage = GrpcStorageProxy.fromUrl(proxy.url);
+      const direct = new SqliteStorage(dbPath);
+      try {
+        await assertTrialModel(storage, direct);
+      } finally {
+        storage.close();
+        await direct.close();
       }
     });
   },

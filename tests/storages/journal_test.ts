@@ -14,6 +14,7 @@ import { createStudy, loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial, assertMatchesFixture, snake } from "./_fixtures.ts";
+import { assertReadsPythonParams, assertTrialModel } from "./_trial_model.ts";
 
 for (const version of ["optuna-5.0.0", "optuna-4.9.0"]) {
   Deno.test(`JournalFileStorage reads the ${version} journal exactly as Python`, async () => {
@@ -333,5 +334,31 @@ Deno.test("JournalFileStorage keeps exact byte offsets across reads for non-ASCI
 Deno.test("JournalFileStorage lists every trial's artifacts in one read", async () => {
   await withTempDir(async (dir) => {
     await assertListsEveryTrial(new JournalFileStorage(join(dir, "journal.log")));
+  });
+});
+
+Deno.test("JournalFileStorage reads Python's parameters of every distribution class", async () => {
+  await assertReadsPythonParams(
+    new JournalFileStorage(join(FIXTURES, "optuna-5.0.0", "params.journal.log")),
+    "journal",
+  );
+});
+
+Deno.test("JournalFileStorage keeps the trial model; a second instance replays it", async () => {
+  await withTempDir(async (dir) => {
+    const path = join(dir, "journal.log");
+    await assertTrialModel(new JournalFileStorage(path), new JournalFileStorage(path));
+    // Python's op 5 lines: compact JSON, a categorical's index as an int, an int as a float,
+    // the distribution as distribution_to_json.
+    const lines = (await Deno.readTextFile(path)).split("\n");
+    const op5 = (name: string) => lines.find((l) => l.includes(`"param_name":"${name}"`))!;
+    assert.match(op5("c"), /"param_value_internal":3,"distribution":/);
+    assert.match(op5("n"), /"param_value_internal":\d\.0,"distribution":/);
+    assert.ok(
+      op5("units").endsWith(
+        String
+          .raw`"distribution":"{\"name\": \"IntDistribution\", \"attributes\": {\"log\": true, \"step\": 1, \"low\": 1, \"high\": 1024}}"}`,
+      ),
+    );
   });
 });

@@ -8,6 +8,7 @@ import { PostgresStorage } from "../../storages/postgres.ts";
 import { createStudy } from "../../study/create_study.ts";
 import { optunaPython, service } from "../_env.ts";
 import { assertListsEveryTrial } from "./_fixtures.ts";
+import { assertTrialModel } from "./_trial_model.ts";
 
 const base = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 const python = optunaPython();
@@ -126,6 +127,22 @@ Deno.test({
         await assertListsEveryTrial(storage);
       } finally {
         await storage.close();
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "PostgresStorage keeps the trial model; a second connection reads it",
+  ignore,
+  async fn() {
+    await withDatabase(base.value, python.value, true, async (url) => {
+      const [storage, reader] = [new PostgresStorage(url), new PostgresStorage(url)];
+      try {
+        await assertTrialModel(storage, reader);
+      } finally {
+        await storage.close();
+        await reader.close();
       }
     });
   },

@@ -17,12 +17,17 @@ import { createStudy, loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { FIXTURES, withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial, assertMatchesFixture } from "./_fixtures.ts";
+import { assertReadsPythonParams, assertTrialModel } from "./_trial_model.ts";
 
 /** Runs `fn` on a private copy of a fixture database (fixtures are never opened for writing). */
-async function withCopy(version: string, fn: (path: string) => Promise<void>): Promise<void> {
+async function withCopy(
+  version: string,
+  fn: (path: string) => Promise<void>,
+  file = "interop.sqlite3",
+): Promise<void> {
   await withTempDir(async (dir) => {
     const path = join(dir, "optuna.db");
-    await Deno.copyFile(join(FIXTURES, version, "interop.sqlite3"), path);
+    await Deno.copyFile(join(FIXTURES, version, file), path);
     await fn(path);
   });
 }
@@ -249,6 +254,52 @@ Deno.test("SqliteStorage lists every trial's artifacts with one query for the at
       await assertListsEveryTrial(storage);
     } finally {
       await storage.close();
+    }
+  });
+});
+
+Deno.test("SqliteStorage reads Python's parameters of every distribution class", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const storage = new SqliteStorage(path);
+    try {
+      await assertReadsPythonParams(storage, "sqlite");
+    } finally {
+      await storage.close();
+    }
+  }, "params.sqlite3");
+});
+
+Deno.test("SqliteStorage keeps the trial model; a second connection reads it", async () => {
+  await withCopy("optuna-5.0.0", async (path) => {
+    const [storage, reader] = [new SqliteStorage(path), new SqliteStorage(path)];
+    try {
+      await assertTrialModel(storage, reader);
+      // Python's columns: a categorical's index as param_value (the enqueued "sgd" is 3), the
+      // value's kind beside an intermediate value that is not finite.
+      const first = "(SELECT trial_id FROM trial_params WHERE param_name = 'lr')";
+      assert.deepEqual(
+        rows(
+          path,
+          `SELECT param_value FROM trial_params WHERE param_name = 'c' AND trial_id != ${first}`,
+        ),
+        [{ param_value: 3 }],
+      );
+      assert.deepEqual(
+        rows(
+          path,
+          "SELECT step, intermediate_value, intermediate_value_type FROM trial_intermediate_values " +
+            `WHERE trial_id = ${first} ORDER BY step`,
+        ),
+        [
+          { step: 0, intermediate_value: 0.5, intermediate_value_type: "FINITE" },
+          { step: 1, intermediate_value: null, intermediate_value_type: "NAN" },
+          { step: 2, intermediate_value: null, intermediate_value_type: "INF_POS" },
+          { step: 3, intermediate_value: null, intermediate_value_type: "INF_NEG" },
+        ],
+      );
+    } finally {
+      await storage.close();
+      await reader.close();
     }
   });
 });

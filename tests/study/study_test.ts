@@ -7,6 +7,7 @@ import {
 } from "../../storages/errors.ts";
 import { InMemoryStorage } from "../../storages/memory.ts";
 import { createStudy, loadStudy } from "../../study/create_study.ts";
+import { assertTrialModel } from "../storages/_trial_model.ts";
 
 Deno.test("createStudy() and loadStudy() find the same study by name", async () => {
   const storage = new InMemoryStorage();
@@ -63,4 +64,8 @@ Deno.test("InMemoryStorage refuses system attributes on a finished trial", async
   await assert.rejects(storage.getTrial(7), TrialNotFoundError);
   await assert.rejects(storage.getStudySystemAttrs(7), StudyNotFoundError);
   await assert.rejects(storage.getTrialIdFromStudyIdTrialNumber(studyId, 1), TrialNotFoundError);
+});
+
+Deno.test("InMemoryStorage keeps the trial model", async () => {
+  await assertTrialModel(new InMemoryStorage());
 });
