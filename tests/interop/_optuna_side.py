@@ -5,6 +5,9 @@ Usage:
   _optuna_side.py create STORAGE STUDY ARTIFACT_DIR   -> JSON: ids, states, Python's artifacts
   _optuna_side.py list STORAGE STUDY ARTIFACT_DIR     -> JSON: what Python lists and downloads
   _optuna_side.py upload-many STORAGE STUDY ARTIFACT_DIR N  -> JSON: ids of N uploads
+  _optuna_side.py params-write STORAGE STUDY         -> JSON: the trials Python ran, listed
+  _optuna_side.py params-check STORAGE STUDY EXPECTED -> JSON: Python's listing, and where its
+      params or distributions differ (`==`) from the EXPECTED file's (Deno's listing)
 STORAGE is a journal file path, an RDB URL (sqlite:///..., postgresql://...) or grpc://HOST:PORT.
 """
 
@@ -58,10 +61,79 @@ def sha256_of_download(store, artifact_id):
             return hashlib.sha256(f.read()).hexdigest()
 
 
+def listing(study):
+    from optuna.distributions import distribution_to_json
+    return [
+        {
+            "number": t.number, "state": t.state.name, "values": t.values, "params": t.params,
+            "distributions": {k: distribution_to_json(d) for k, d in t.distributions.items()},
+            "user_attrs": t.user_attrs,
+            "intermediate_values": {str(k): repr(v) for k, v in t.intermediate_values.items()},
+            "started": t.datetime_start is not None, "completed": t.datetime_complete is not None,
+        }
+        for t in study.get_trials()
+    ]
+
+
+def params_write(storage, name):
+    import math
+    import warnings
+    from optuna.distributions import DiscreteUniformDistribution, IntLogUniformDistribution
+    warnings.simplefilter("ignore")
+    study = optuna.create_study(study_name=name, storage=storage,
+                                sampler=optuna.samplers.TPESampler(seed=0, n_startup_trials=4))
+    study.enqueue_trial({"x": 2.5, "c": "sgd"}, user_attrs={"source": "python enqueue"})
+
+    def objective(trial):
+        x = trial.suggest_float("x", -10, 10)
+        lr = trial.suggest_float("lr", 1e-5, 1e-1, log=True)
+        units = trial.suggest_int("units", 1, 1024, log=True)
+        n = trial.suggest_int("n", 1, 9, step=2)
+        drop = trial.suggest_float("drop", 0, 0.5, step=0.1)
+        c = trial.suggest_categorical("c", ["adam", "sgd", None, True, 1.5])
+        trial.report(x * x, 0)
+        trial.report(math.nan, 1)
+        trial.set_user_attr("python", {"n": n})
+        return x * x + lr + units / 1024 + n + drop + (c == "sgd")
+
+    study.optimize(objective, n_trials=8)
+    legacy = study.ask()
+    storage.set_trial_param(legacy._trial_id, "du", 0.75, DiscreteUniformDistribution(0, 1, 0.25))
+    storage.set_trial_param(legacy._trial_id, "ilu", 10.0, IntLogUniformDistribution(1, 100))
+    study.tell(legacy, state=optuna.trial.TrialState.FAIL)
+    return listing(study)
+
+
+def params_check(storage, name, expected_path):
+    from optuna.distributions import json_to_distribution
+    study = optuna.load_study(study_name=name, storage=storage)
+    with open(expected_path) as f:
+        expected = json.load(f)
+    mismatches = []
+    trials = study.get_trials()
+    if len(trials) != len(expected):
+        mismatches.append(f"{len(trials)} trials, expected {len(expected)}")
+    for t, want in zip(trials, expected):
+        if t.params != want["params"]:
+            mismatches.append(f"trial {t.number}: params {t.params} != {want['params']}")
+        wanted = {k: json_to_distribution(v) for k, v in want["distributions"].items()}
+        if t.distributions != wanted:
+            mismatches.append(f"trial {t.number}: {t.distributions} != {wanted}")
+    best = study.best_trial if any(t.state.name == "COMPLETE" for t in trials) else None
+    return {"listing": listing(study), "mismatches": mismatches,
+            "best_params": best.params if best else None}
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "version":
         print(json.dumps({"optuna": optuna.__version__, "artifacts": HAS_ARTIFACTS}))
+        return
+    if cmd == "params-write":
+        print(json.dumps(params_write(storage_of(sys.argv[2]), sys.argv[3])))
+        return
+    if cmd == "params-check":
+        print(json.dumps(params_check(storage_of(sys.argv[2]), sys.argv[3], sys.argv[4])))
         return
     spec, name, artifact_dir = sys.argv[2:5]
     storage = storage_of(spec)

@@ -2,51 +2,17 @@
 // exactly what Deno wrote (and the other way round), on a journal, SQLite and PostgreSQL.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { UpdateFinishedTrialError } from "../../storages/errors.ts";
 import { downloadArtifact } from "../../helpers/download_artifact.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
-import { JournalFileStorage } from "../../storages/journal.ts";
-import { PostgresStorage } from "../../storages/postgres.ts";
-import { SqliteStorage } from "../../storages/sqlite.ts";
-import type { StudyStorage } from "../../storages/types.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { loadStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import { removeArtifact } from "../../helpers/remove_artifact.ts";
 import { verifyArtifacts } from "../../helpers/verify_artifacts.ts";
-import { optunaPython, service } from "../_env.ts";
-import { type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
-import { GrpcStorageProxy } from "../../storages/grpc.ts";
 import { pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { snake } from "../storages/_fixtures.ts";
-
-const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
-const python = optunaPython();
-const postgresUrl = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
-
-async function py(...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(python.value, {
-    args: [SIDE, ...args],
-  }).output();
-  const err = new TextDecoder().decode(stderr);
-  assert.equal(code, 0, `Python failed: ${err}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
-}
-
-/** Runs the Python side and returns its exit code and output, whatever they are. */
-async function pyRaw(...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(python.value, {
-    args: [SIDE, ...args],
-  }).output();
-  return {
-    code,
-    stdout: new TextDecoder().decode(stdout),
-    stderr: new TextDecoder().decode(stderr),
-  };
-}
-
-const version = python.ignore ? null : await py("version");
+import { kinds, py, pyRaw, version } from "./_live.ts";
 
 /** Lists sorted by artifact id (an RDB returns attributes in no fixed order), for comparing. */
 function normalized(value: unknown): unknown {
@@ -60,84 +26,6 @@ function normalized(value: unknown): unknown {
   }
   return value;
 }
-if (version) console.log(`Live interop against Python Optuna ${version.optuna}`);
-
-interface Kind {
-  name: string;
-  ignore: boolean;
-  /** Python's RDB storage returns attributes in no fixed order (the planner's); a journal does. */
-  ordered: boolean;
-  /** The storage spec Python takes (for the gRPC proxy, once the proxy is started). */
-  spec(dir: string): string | Promise<string>;
-  /** Behind a gRPC proxy: the database's own spec, which Python also reads directly. */
-  direct?(dir: string): string;
-  /** A gRPC proxy kind: left out of the removal tests (the proxy cannot delete). */
-  grpc?: boolean;
-  /** Stops what `spec` started for `dir`. */
-  dispose?(dir: string): Promise<void>;
-  /** Deno's storage on it, once Python created it. */
-  open(spec: string): { spec: string; storage: StudyStorage; close(): Promise<void> };
-}
-
-const kinds: Kind[] = [
-  {
-    name: "journal file",
-    ignore: python.ignore,
-    ordered: true,
-    spec: (dir) => join(dir, "journal.log"),
-    open(spec) {
-      return { spec, storage: new JournalFileStorage(spec), close: () => Promise.resolve() };
-    },
-  },
-  {
-    name: "SQLite",
-    ignore: python.ignore,
-    ordered: false,
-    spec: (dir) => `sqlite:///${join(dir, "optuna.db")}`,
-    open(spec) {
-      const storage = new SqliteStorage(spec);
-      return { spec, storage, close: () => storage.close() };
-    },
-  },
-  {
-    name: "PostgreSQL",
-    ignore: python.ignore || postgresUrl.ignore,
-    ordered: false,
-    spec: () => postgresUrl.value,
-    open(spec) {
-      const storage = new PostgresStorage(spec);
-      return { spec, storage, close: () => storage.close() };
-    },
-  },
-];
-
-// Optuna's gRPC storage proxy (Python) in front of SQLite and of PostgreSQL: Deno talks to
-// the proxy, Python through the proxy and directly to the database.
-const grpc = grpcPython(python);
-const proxies = new Map<string, GrpcProxy>();
-for (const base of kinds.filter((k) => k.name !== "journal file")) {
-  kinds.push({
-    name: `Optuna's gRPC proxy in front of ${base.name}`,
-    ignore: base.ignore || grpc.ignore,
-    ordered: false,
-    grpc: true,
-    direct: (dir) => base.spec(dir) as string,
-    async spec(dir) {
-      const proxy = await startGrpcProxy(grpc.value, base.spec(dir) as string);
-      proxies.set(dir, proxy);
-      return proxy.url;
-    },
-    async dispose(dir) {
-      await proxies.get(dir)?.kill();
-      proxies.delete(dir);
-    },
-    open(spec) {
-      const storage = GrpcStorageProxy.fromUrl(spec);
-      return { spec, storage, close: () => Promise.resolve(storage.close()) };
-    },
-  });
-}
-
 for (const kind of kinds) {
   const inOrder = <T extends { artifact_id: string }>(metas: T[]): T[] =>
     kind.ordered ? metas : metas.toSorted((a, b) => a.artifact_id.localeCompare(b.artifact_id));
