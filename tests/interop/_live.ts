@@ -12,7 +12,7 @@ import { GrpcStorageProxy } from "../../storages/grpc.ts";
 import { optunaPython, service } from "../_env.ts";
 import { type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
 
-const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
+export const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
 export const python = optunaPython();
 export const postgresUrl = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 

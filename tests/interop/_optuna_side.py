@@ -5,6 +5,8 @@ Usage:
   _optuna_side.py create STORAGE STUDY ARTIFACT_DIR   -> JSON: ids, states, Python's artifacts
   _optuna_side.py list STORAGE STUDY ARTIFACT_DIR     -> JSON: what Python lists and downloads
   _optuna_side.py upload-many STORAGE STUDY ARTIFACT_DIR N  -> JSON: ids of N uploads
+  _optuna_side.py fleet-enqueue STORAGE STUDY N       -> enqueues N trials, then sets "enqueued"
+  _optuna_side.py fleet-worker STORAGE STUDY NAME SEED -> JSON: the numbers of the trials it ran
   _optuna_side.py params-write STORAGE STUDY         -> JSON: the trials Python ran, listed
   _optuna_side.py params-check STORAGE STUDY EXPECTED -> JSON: Python's listing, and where its
       params or distributions differ (`==`) from the EXPECTED file's (Deno's listing)
@@ -124,10 +126,47 @@ def params_check(storage, name, expected_path):
             "best_params": best.params if best else None}
 
 
+def fleet_enqueue(storage, name, n):
+    study = optuna.load_study(study_name=name, storage=storage)
+    for i in range(n):
+        study.enqueue_trial({"x": i / 10 - 2.5, "n": i}, user_attrs={"i": i})
+    study.set_user_attr("enqueued", n)
+
+
+def fleet_worker(storage, name, worker, seed):
+    # As _fleet_worker.ts: TPE, at least 20 trials and until the enqueuer is done and no trial is WAITING.
+    study = optuna.load_study(study_name=name, storage=storage,
+                              sampler=optuna.samplers.TPESampler(seed=seed))
+    ran = []
+
+    def objective(trial):
+        ran.append(trial.number)
+        trial.set_user_attr("worker", worker)
+        x = trial.suggest_float("x", -10, 10)
+        n = trial.suggest_int("n", 0, 100)
+        return x * x + n
+
+    def stop_when_drained(study, trial):
+        done = len(ran) >= 20 and study.user_attrs.get("enqueued") == 50
+        if done and not study.get_trials(states=(optuna.trial.TrialState.WAITING,)):
+            study.stop()
+
+    study.optimize(objective, n_trials=300, callbacks=[stop_when_drained])
+    return ran
+
+
 def main():
     cmd = sys.argv[1]
     if cmd == "version":
         print(json.dumps({"optuna": optuna.__version__, "artifacts": HAS_ARTIFACTS}))
+        return
+    if cmd == "fleet-enqueue":
+        fleet_enqueue(storage_of(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
+        print("null")
+        return
+    if cmd == "fleet-worker":
+        print(json.dumps(fleet_worker(storage_of(sys.argv[2]), sys.argv[3], sys.argv[4],
+                                      int(sys.argv[5]))))
         return
     if cmd == "params-write":
         print(json.dumps(params_write(storage_of(sys.argv[2]), sys.argv[3])))
