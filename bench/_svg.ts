@@ -50,7 +50,12 @@ export function lineChart(series: Series[], options: ChartOptions): string {
       `<text x="${MARGIN.left - 8}" y="${ly(y) + 4}" text-anchor="end">${round(y)}</text>`,
     );
   }
-  for (const x of [...new Set(xs)].sort((a, b) => a - b)) {
+  const ticks = [...new Set(xs)].sort((a, b) => a - b);
+  // Many x values (trial numbers): label the powers of two and the last, not every one.
+  const labelled = ticks.length <= 12
+    ? ticks
+    : ticks.filter((x, i) => Number.isInteger(Math.log2(x)) || i === ticks.length - 1);
+  for (const x of labelled) {
     out.push(
       `<text x="${lx(x)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${x}</text>`,
     );
@@ -65,7 +70,7 @@ export function lineChart(series: Series[], options: ChartOptions): string {
     const color = COLORS[i % COLORS.length];
     const path = s.points.map(([x, y], j) => `${j ? "L" : "M"}${lx(x)} ${ly(y)}`).join(" ");
     out.push(`<path d="${path}" fill="none" stroke="${color}" stroke-width="2"/>`);
-    for (const [x, y] of s.points) {
+    for (const [x, y] of s.points.length <= 12 ? s.points : []) {
       out.push(`<circle cx="${lx(x)}" cy="${ly(y)}" r="3" fill="${color}"/>`);
     }
     const legendY = MARGIN.top + 10 + i * 18;

@@ -12,6 +12,8 @@
  * - Journal: `bench/journal_meta.ts`, whose table is copied in.
  * - gRPC storage proxy: `bench/grpc_list.ts` (when `--python` has grpcio), copied in too.
  * - HTTP handler: `bench/http_downloads.ts`, 100 concurrent 1 MiB downloads, copied in too.
+ * - TPE quality: `bench/tpe_quality.ts`, Deno's TPESampler next to Python's and to random
+ *   sampling on three functions, copied in with its plots (`tpe_*.svg`).
  *
  * Each round trip uploads a file of random bytes with `uploadArtifact`, downloads it with
  * `downloadArtifact` (the baselines: their own way) and compares the copy with `cmp`. Times are
@@ -19,7 +21,7 @@
  * are skipped with a note when `--python` lacks optuna (or boto3).
  *
  * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1]
- *   [--only filesystem,s3,journal,grpc,http]
+ *   [--only filesystem,s3,journal,grpc,http,tpe]
  *   [--python python3] [--out bench/results]
  *
  * @module
@@ -36,7 +38,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "1,4,16,64,256,1024" },
     runs: { type: "string", default: "1" },
-    only: { type: "string", default: "filesystem,s3,journal,grpc,http" },
+    only: { type: "string", default: "filesystem,s3,journal,grpc,http,tpe" },
     python: { type: "string", default: "python3" },
     out: { type: "string", default: fileURLToPath(new URL("results", import.meta.url)) },
   },
@@ -349,6 +351,10 @@ try {
   if (only.has("grpc")) await copied("gRPC storage proxy", "grpc_list.ts", ["--python", python]);
   if (only.has("http")) await copied("HTTP handler", "http_downloads.ts");
   if (only.has("journal")) await copied("Journal", "journal_meta.ts", ["--python", python]);
+  if (only.has("tpe")) {
+    await copied("TPE quality", "tpe_quality.ts", ["--python", python, "--out", values.out!]);
+    report.push(...["sphere", "branin", "mix5"].map((f) => `![${f}](tpe_${f}.svg)`), "");
+  }
 
   await Deno.writeTextFile(join(values.out!, "report.md"), report.join("\n"));
   console.log(`\nWrote ${join(values.out!, "report.md")}`);

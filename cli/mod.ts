@@ -25,6 +25,7 @@ import { verifyArtifacts, type VerifyReport } from "../helpers/verify_artifacts.
 import { createArtifactHandler } from "../http/handler.ts";
 import { contentDisposition } from "../http/_content_disposition.ts";
 import type { FrozenTrial, StudyStorage } from "../storages/types.ts";
+import type { ParamValue } from "../distributions/distributions.ts";
 import type { ArtifactStore } from "../stores/types.ts";
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
@@ -117,6 +118,10 @@ interface Row {
   encoding: string | null;
   trial: number | null;
   state: string | null;
+  /** The trial's objective values (null for the study's artifacts and unfinished trials). */
+  values: number[] | null;
+  /** The trial's parameters (null for the study's artifacts). */
+  params: Record<string, ParamValue> | null;
 }
 
 /**
@@ -225,6 +230,8 @@ async function rowsOf(context: Context, trials: FrozenTrial[], withStudy: boolea
         encoding: m.encoding,
         trial: trial?.number ?? null,
         state: trial?.state ?? null,
+        values: trial?.values ?? null,
+        params: trial ? trial.params : null,
       });
     }
   };
@@ -264,8 +271,17 @@ function progress(values: Values, label: string) {
   };
 }
 
+/** Parameters as `name=value` pairs, strings bare, as optuna-dashboard shows them. */
+function formatParams(params: Record<string, ParamValue> | null): string {
+  const entries = Object.entries(params ?? {});
+  if (entries.length === 0) return "-";
+  return entries.map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`)
+    .join(" ");
+}
+
 function printTable(rows: Row[]) {
-  const table = [["ID", "FILENAME", "MIMETYPE", "ENCODING", "TRIAL", "STATE"]].concat(
+  const header = ["ID", "FILENAME", "MIMETYPE", "ENCODING", "TRIAL", "STATE", "VALUES", "PARAMS"];
+  const table = [header].concat(
     rows.map((r) => [
       r.artifact_id,
       r.filename,
@@ -273,6 +289,8 @@ function printTable(rows: Row[]) {
       r.encoding ?? "-",
       r.trial === null ? "study" : String(r.trial),
       r.state ?? "-",
+      r.values?.join(",") ?? "-",
+      formatParams(r.params),
     ]),
   );
   for (const line of formatTable(table)) console.log(line);

@@ -3,6 +3,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FIXTURES, sha256, withTempDir } from "../_helpers.ts";
+import { JournalFileStorage } from "../../storages/journal.ts";
+import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
+import { createStudy } from "../../study/create_study.ts";
+import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 
 const CLI = fileURLToPath(new URL("../../cli/mod.ts", import.meta.url));
 const V5 = join(FIXTURES, "optuna-5.0.0");
@@ -34,10 +38,29 @@ Deno.test("cli ls --all-trials --json lists what Python's get_all_artifact_meta 
   const { code, stdout } = await cli(["ls", "--all-trials", "--json", ...fixture]);
   assert.equal(code, 0);
   const rows = JSON.parse(stdout);
+  // Python's parameters, from its op 5 lines (trial ids are the numbers in this journal).
+  const params: Record<number, Record<string, number>> = {};
+  for (const line of (await Deno.readTextFile(fixture[1])).trim().split("\n")) {
+    const op = JSON.parse(line);
+    if (op.op_code === 5) params[op.trial_id] = { [op.param_name]: op.param_value_internal };
+  }
+  assert.equal(Object.keys(params).length, 3);
   const want = [
-    ...expected.study_artifacts.map((m: object) => ({ ...m, trial: null, state: null })),
+    ...expected.study_artifacts.map((m: object) => ({
+      ...m,
+      trial: null,
+      state: null,
+      values: null,
+      params: null,
+    })),
     ...expected.trials.flatMap((t: { artifacts: object[]; number: number; state: string }) =>
-      t.artifacts.map((m) => ({ ...m, trial: t.number, state: t.state }))
+      t.artifacts.map((m) => ({
+        ...m,
+        trial: t.number,
+        state: t.state,
+        values: t.state === "COMPLETE" ? [1.5] : null,
+        params: params[t.number],
+      }))
     ),
   ];
   const key = (r: { artifact_id: string }) => r.artifact_id;
@@ -52,13 +75,19 @@ Deno.test("cli ls --all-trials --json lists what Python's get_all_artifact_meta 
 Deno.test("cli ls prints a table of the study's (or one trial's) artifacts", async () => {
   const study = await cli(["ls", ...fixture]);
   assert.equal(study.code, 0);
-  assert.match(study.stdout, /^ID\s+FILENAME\s+MIMETYPE\s+ENCODING\s+TRIAL\s+STATE\n/);
+  assert.match(
+    study.stdout,
+    /^ID\s+FILENAME\s+MIMETYPE\s+ENCODING\s+TRIAL\s+STATE\s+VALUES\s+PARAMS\n/,
+  );
   assert.match(
     study.stdout,
     /82e3178a-b55c-4038-b3f4-16a75d234aa8\s+study-notes\.txt\s+text\/plain\s+-\s+study/,
   );
   const trial = await cli(["ls", "--trial", "0", ...fixture]);
-  assert.match(trial.stdout, /log\.txt\.gz\s+text\/plain\s+gzip\s+0\s+COMPLETE/);
+  assert.match(
+    trial.stdout,
+    /log\.txt\.gz\s+text\/plain\s+gzip\s+0\s+COMPLETE\s+1\.5\s+x=-9\.76088930186589\n/,
+  );
   assert.equal(trial.stdout.trim().split("\n").length, 3);
 });
 
@@ -440,4 +469,30 @@ Deno.test("cli url prints a presigned URL for an s3:// store, and refuses a fold
   assert.match(url.searchParams.get("X-Amz-Credential")!, /^AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3/);
   assert.equal(url.searchParams.get("response-content-type"), "text/plain");
   assert.match(url.searchParams.get("response-content-disposition")!, /study-notes\.txt/);
+});
+
+Deno.test("cli ls --all-trials shows each trial's values and parameters beside its artifacts", async () => {
+  await withTempDir(async (dir) => {
+    const storage = new JournalFileStorage(join(dir, "journal.log"));
+    const artifactStore = new FileSystemArtifactStore(join(dir, "store"));
+    await Deno.mkdir(join(dir, "store"));
+    const study = await createStudy({ storage, studyName: "ls-params" });
+    await study.enqueueTrial({ x: 2.5, opt: "sgd", n: 3 });
+    await study.optimize(async (trial) => {
+      const x = await trial.suggestFloat("x", -10, 10);
+      await trial.suggestCategorical("opt", ["adam", "sgd"]);
+      await trial.suggestInt("n", 1, 9);
+      await uploadArtifact({ artifactStore, studyOrTrial: trial, body: "p", filename: "plot.svg" });
+      return x * x;
+    }, { nTrials: 1 });
+    const target = ["--storage", join(dir, "journal.log"), "--store", join(dir, "store")];
+    const table = await cli(["ls", "--all-trials", ...target]);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(
+      table.stdout,
+      /plot\.svg\s+image\/svg\+xml\s+-\s+0\s+COMPLETE\s+6\.25\s+x=2\.5 opt=sgd n=3\n/,
+    );
+    const [row] = JSON.parse((await cli(["ls", "--all-trials", "--json", ...target])).stdout);
+    assert.deepEqual([row.values, row.params], [[6.25], { x: 2.5, opt: "sgd", n: 3 }]);
+  });
 });
