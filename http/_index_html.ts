@@ -62,11 +62,24 @@ export function studyPage(options: {
     ...options.trials.map(({ trial, artifacts }) =>
       `<h2 id="trial-${trial.number}">Trial ${trial.number} <small>${escapeHtml(trial.state)}${
         trial.values ? ` ${escapeHtml(trial.values.join(", "))}` : ""
-      }</small></h2>` +
+      }</small></h2>${paramsLine(trial)}` +
       `${artifactTable(artifacts)}${form(trial)}`
     ),
   ];
   return page(`${study.studyName}: Optuna artifacts`, sections.join(""));
+}
+
+/** A trial's parameters, `name = value` with strings bare, as optuna-dashboard lists them. */
+function paramsLine(trial: FrozenTrial): string {
+  const entries = Object.entries(trial.params);
+  if (entries.length === 0) return "";
+  return `<p class="params">${
+    entries.map(([name, value]) =>
+      `${escapeHtml(name)} = <code>${
+        escapeHtml(typeof value === "string" ? value : JSON.stringify(value))
+      }</code>`
+    ).join(", ")
+  }</p>`;
 }
 
 function artifactTable(artifacts: ShownArtifact[]): string {

@@ -456,6 +456,15 @@ Deno.test("http: the HTML index lists studies and a study's artifacts, images in
     body: "x,y\n1,<b>2</b>\n",
     filename: "points.csv",
   });
+  // The finished trial's parameters, one a hostile string, shown beside its value.
+  const sampled = await w.study.ask();
+  await w.study.enqueueTrial({ lr: 0.001, opt: "<i>sgd</i>", n: 3 });
+  const fixed = await w.study.ask();
+  await fixed.suggestFloat("lr", 1e-5, 1, { log: true });
+  await fixed.suggestCategorical("opt", ["adam", "<i>sgd</i>"]);
+  await fixed.suggestInt("n", 1, 9);
+  await w.study.tell(fixed, { values: 0.25 });
+  await w.study.tell(sampled, { state: "FAIL" });
   const root = await w.handle("/");
   assert.equal(root.headers.get("content-type"), "text/html; charset=utf-8");
   const rootHtml = await root.text();
@@ -470,6 +479,11 @@ Deno.test("http: the HTML index lists studies and a study's artifacts, images in
   assert.ok(!page.includes("<img src=x"));
   assert.ok(page.includes('<pre class="preview">x,y\n1,&#60;b&#62;2&#60;/b&#62;\n</pre>'));
   assert.match(page, /<h2 id="trial-0">Trial 0 <small>RUNNING<\/small><\/h2>/);
+  assert.ok(page.includes(
+    `<h2 id="trial-${fixed.number}">Trial ${fixed.number} <small>COMPLETE 0.25</small></h2>` +
+      '<p class="params">lr = <code>0.001</code>, opt = <code>&#60;i&#62;sgd&#60;/i&#62;</code>, ' +
+      "n = <code>3</code></p>",
+  ));
   // Forms for the study and the running trial, not for the finished one.
   assert.equal(page.match(/<form /g)?.length, 2);
   await error(await w.handle("/ui/studies/999"), 404);
