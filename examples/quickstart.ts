@@ -1,6 +1,6 @@
 /**
- * Quick start: a small study whose trials each save a CSV of their evaluations and an SVG
- * plot, as artifacts in `./artifacts` (Optuna's FileSystemArtifactStore layout), with the study
+ * Quick start: a seeded study of 10 trials, each suggesting `x` with
+ * `trial.suggestFloat("x", -2, 6)`, that saves a CSV of its evaluation and an SVG plot as artifacts in `./artifacts` (Optuna's FileSystemArtifactStore layout), with the study
  * in the Optuna journal `./optuna-journal.log`; then a table of every trial's artifacts, and the
  * best trial's files downloaded to `./best-trial/`.
  *
@@ -16,6 +16,8 @@ import {
   FileSystemArtifactStore,
   getAllArtifactMeta,
   safeFilename,
+  TPESampler,
+  type Trial,
   uploadArtifact,
 } from "../mod.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
@@ -25,7 +27,7 @@ const JOURNAL = "./optuna-journal.log";
 const BEST_DIR = "./best-trial";
 
 /** The toy objective: a parabola with its minimum at x = 2. */
-function objective(x: number): number {
+function f(x: number): number {
   return (x - 2) ** 2 + 1;
 }
 
@@ -34,14 +36,14 @@ function plot(x: number, y: number, number: number): string {
   const sx = (v: number) => ((v + 2) / 8) * 380 + 10;
   const sy = (v: number) => 290 - (v / 18) * 280;
   const curve = Array.from({ length: 81 }, (_, i) => -2 + i * 0.1)
-    .map((v) => `${sx(v).toFixed(1)},${sy(objective(v)).toFixed(1)}`).join(" ");
+    .map((v) => `${sx(v).toFixed(1)},${sy(f(v)).toFixed(1)}`).join(" ");
   return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">
   <rect width="400" height="300" fill="white"/>
   <polyline points="${curve}" fill="none" stroke="steelblue" stroke-width="2"/>
   <circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="6" fill="crimson"/>
-  <text x="12" y="20" font-family="sans-serif" font-size="14">trial ${number}: x=${x}, f=${
-    y.toFixed(3)
-  }</text>
+  <text x="12" y="20" font-family="sans-serif" font-size="14">trial ${number}: x=${
+    x.toFixed(3)
+  }, f=${y.toFixed(3)}</text>
 </svg>
 `;
 }
@@ -52,12 +54,14 @@ const study = await createStudy({
   storage: new JournalFileStorage(JOURNAL),
   studyName: `quickstart-${new Date().toISOString().replace(/[:.]/g, "-")}`,
   direction: "minimize",
+  sampler: new TPESampler({ seed: 42 }),
 });
 const workDir = await Deno.makeTempDir({ prefix: "quickstart-" });
 
-for (const x of [-1, 0.5, 2.2, 3, 4.5]) {
-  const trial = await study.ask();
-  const value = objective(x);
+/** Optuna's objective: suggest, evaluate, save the trial's files as artifacts. */
+async function objective(trial: Trial): Promise<number> {
+  const x = await trial.suggestFloat("x", -2, 6);
+  const value = f(x);
   // A file on disk, uploaded by path, as in Python's upload_artifact(file_path=...).
   const csvPath = join(workDir, `trial-${trial.number}.csv`);
   await Deno.writeTextFile(csvPath, `x,value\n${x},${value}\n`);
@@ -69,18 +73,21 @@ for (const x of [-1, 0.5, 2.2, 3, 4.5]) {
     body: plot(x, value, trial.number),
     filename: `trial-${trial.number}.svg`,
   });
-  await study.tell(trial, { values: value });
+  return value;
 }
+
+await study.optimize(objective, { nTrials: 10 });
 await Deno.remove(workDir, { recursive: true });
 
 console.log(`Study "${study.studyName}" in ${JOURNAL}, artifacts in ${ARTIFACTS_DIR}\n`);
-const rows = [["trial", "state", "value", "filename", "mimetype", "artifact id"]];
+const rows = [["trial", "state", "value", "x", "filename", "mimetype", "artifact id"]];
 for (const trial of await study.getTrials()) {
   for (const meta of await getAllArtifactMeta({ trialId: trial.trialId, storage: study.storage })) {
     rows.push([
       String(trial.number),
       trial.state,
       String(trial.values?.[0] ?? ""),
+      String(trial.params.x),
       meta.filename,
       meta.mimetype,
       meta.artifactId,
@@ -102,5 +109,6 @@ for (const meta of await getAllArtifactMeta({ trialId: best.trialId, storage: st
   });
 }
 console.log(
-  `\nBest trial: ${best.number} (value ${best.values?.[0]}); its files are in ${bestDir}`,
+  `\nBest trial: ${best.number} (value ${best.values?.[0]}, x ${best.params.x}); ` +
+    `its files are in ${bestDir}`,
 );
