@@ -68,7 +68,10 @@ Deno.test("RandomState draws what numpy's RandomState draws for the same seed", 
 
 Deno.test("RandomSampler suggests Python's parameters for the same seed", async () => {
   const { seed, trials } = vectors.random_sampler;
-  assert.deepEqual(await sampled(new RandomSampler({ seed }), trials.length), trials);
+  const got = await sampled(new RandomSampler({ seed }), trials.length);
+  assert.equal(got.length, trials.length);
+  // A log parameter goes through exp and log: the last bit may differ between V8 versions too.
+  for (let i = 0; i < trials.length; i++) assertSameParams(got[i], trials[i], `trial ${i}`);
 });
 
 for (const { seed, multivariate, trials } of vectors.tpe) {
