@@ -18,12 +18,9 @@ export const postgresUrl = service("OPTUNA_TEST_POSTGRES_URL", "PostgreSQL");
 
 /** Runs _optuna_side.py and parses its JSON output; fails the test on a non-zero exit. */
 export async function py(...args: string[]) {
-  const { code, stdout, stderr } = await new Deno.Command(python.value, {
-    args: [SIDE, ...args],
-  }).output();
-  const err = new TextDecoder().decode(stderr);
-  assert.equal(code, 0, `Python failed: ${err}`);
-  return JSON.parse(new TextDecoder().decode(stdout));
+  const { code, stdout, stderr } = await pyRaw(...args);
+  assert.equal(code, 0, `Python failed: ${stderr}`);
+  return JSON.parse(stdout);
 }
 
 /** Runs the Python side and returns its exit code and output, whatever they are. */
@@ -36,6 +33,16 @@ export async function pyRaw(...args: string[]) {
     stdout: new TextDecoder().decode(stdout),
     stderr: new TextDecoder().decode(stderr),
   };
+}
+
+/**
+ * Runs a worker process (Deno or Python) and parses the JSON on its last line of output; fails
+ * the test on a non-zero exit.
+ */
+export async function runWorker<T>(command: string, args: string[]): Promise<T> {
+  const { code, stdout, stderr } = await new Deno.Command(command, { args }).output();
+  assert.equal(code, 0, new TextDecoder().decode(stderr));
+  return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
 }
 
 export const version = python.ignore ? null : await py("version");

@@ -12,15 +12,11 @@ import { createStudy } from "../../study/create_study.ts";
 import { withDatabase } from "../_postgres.ts";
 import { withTempDir } from "../_helpers.ts";
 import { asPythonLists } from "../storages/_trial_model.ts";
-import { postgresUrl, py, python, SIDE } from "./_live.ts";
+import { postgresUrl, py, python, runWorker, SIDE } from "./_live.ts";
 
 const WORKER = fileURLToPath(new URL("_fleet_worker.ts", import.meta.url));
 
-async function run(command: string, args: string[]): Promise<number[]> {
-  const { code, stdout, stderr } = await new Deno.Command(command, { args }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-}
+const run = runWorker<number[]>;
 
 async function fleet(spec: string, storage: StudyStorage): Promise<void> {
   const studyName = `fleet-${crypto.randomUUID()}`;

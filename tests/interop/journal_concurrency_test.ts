@@ -5,19 +5,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
-import { optunaPython } from "../_env.ts";
+import { python, runWorker, SIDE } from "./_live.ts";
 import { withTempDir } from "../_helpers.ts";
 
-const python = optunaPython();
-const SIDE = fileURLToPath(new URL("_optuna_side.py", import.meta.url));
 const WRITER = fileURLToPath(new URL("_writer.ts", import.meta.url));
 const PER_PROCESS = 200;
 
-async function run(command: string, args: string[]): Promise<string[]> {
-  const { code, stdout, stderr } = await new Deno.Command(command, { args }).output();
-  assert.equal(code, 0, new TextDecoder().decode(stderr));
-  return JSON.parse(new TextDecoder().decode(stdout).trim().split("\n").at(-1)!);
-}
+const run = runWorker<string[]>;
 
 Deno.test({
   name: "4 Deno processes and 1 Python process share a journal: every artifact listed once",
