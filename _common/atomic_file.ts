@@ -168,6 +168,9 @@ export interface RemovedTempFiles {
 // FsFile.tryLock came after Deno 2.5; where it is missing, age alone decides.
 type TryLock = { tryLock?: (exclusive: boolean) => Promise<boolean> };
 
+/** Whether this runtime can test a temporary file's lock without waiting (Deno 2.6 and later). */
+export const canTestLocks: boolean = "tryLock" in Deno.FsFile.prototype;
+
 /**
  * Removes the temporary files in `dir` left by writes that died (a kill -9, a power loss):
  * those unchanged for `olderThan` seconds whose lock no writer holds.

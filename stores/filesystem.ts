@@ -29,6 +29,7 @@ import { copySync, readableFromFile } from "../_common/file_stream.ts";
 import { kernelCopy, pinFile, type PinnedFile } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
+  canTestLocks,
   copyAtomic,
   fromStream,
   type RemovedTempFiles,
@@ -62,6 +63,15 @@ export interface FileSystemArtifactStoreOptions {
    * @default {true}
    */
   sync?: boolean;
+  /**
+   * Remove, before the first write, the temporary files that killed writes left in the folder
+   * (see {@linkcode FileSystemArtifactStore.removeStaleTempFiles}): where the runtime can test
+   * a lock without waiting, every unlocked one unchanged for a minute; elsewhere (Deno 2.5),
+   * those unchanged for an hour.
+   *
+   * @default {true}
+   */
+  sweepTempFiles?: boolean;
 }
 
 /** Options of {@linkcode FileSystemArtifactStore.removeStaleTempFiles}. */
@@ -73,6 +83,11 @@ export interface RemoveStaleTempFilesOptions {
    */
   olderThan?: number;
 }
+
+// The age a temporary file needs before the first write sweeps it. With a lock test, the minute
+// covers what a lock cannot: the instant between creating a file and locking it, and the kernel
+// copy of `writeFile`, whose file is unlocked but changes until its sync.
+const SWEEP_AGE = canTestLocks ? 60 : 3600;
 
 // How often open() starts over when the file it opened is not the one it checked: a
 // concurrent overwrite (a rename) changes the file too, so a few tries are normal.
@@ -140,6 +155,7 @@ async function openForCopy(
 export class FileSystemArtifactStore implements ArtifactStore {
   #basePath: string;
   #sync: boolean;
+  #sweep: Promise<unknown> | undefined;
 
   /**
    * Creates a store on an existing folder, as Python's `FileSystemArtifactStore(base_path)`.
@@ -150,6 +166,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
   constructor(basePath: string | URL, options: FileSystemArtifactStoreOptions = {}) {
     this.#basePath = basePath instanceof URL ? decodeURIComponent(basePath.pathname) : basePath;
     this.#sync = options.sync ?? true;
+    if (options.sweepTempFiles === false) this.#sweep = Promise.resolve();
   }
 
   /**
@@ -214,6 +231,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
   ): Promise<void> {
     options.signal?.throwIfAborted();
     const { path } = await this.#check(artifactId);
+    await this.#sweepOnce();
     await writeFileAtomic(
       fromStream(content, options.signal),
       this.#publishing(artifactId, path, options.signal),
@@ -241,6 +259,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const { signal, observeChunks } = options;
     signal?.throwIfAborted();
     const { path } = await this.#check(artifactId);
+    await this.#sweepOnce();
     const publishing = this.#publishing(artifactId, path, signal);
     // The user's own file: copied by path (no link check), the observer reading the copy.
     await copyAtomic(
@@ -299,6 +318,15 @@ export class FileSystemArtifactStore implements ArtifactStore {
     } finally {
       source.close();
     }
+  }
+
+  /**
+   * Sweeps the folder once, before the first write. A failed sweep (a missing folder, a file
+   * it may not remove) is not the write's failure: the write reports its own errors.
+   */
+  #sweepOnce(): Promise<unknown> {
+    this.#sweep ??= removeStaleTempFiles(this.#basePath, { olderThan: SWEEP_AGE }).catch(() => {});
+    return this.#sweep;
   }
 
   /** Where and how a write of `artifactId` publishes its temporary file. */
@@ -379,8 +407,9 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * the folder: those unchanged for `olderThan` seconds. A write in progress holds a lock on
    * its temporary file and is never touched (on Deno 2.5, which cannot test a lock without
    * waiting, age alone decides: a write stalled for longer than `olderThan` then fails instead
-   * of publishing). The store does not sweep by itself; call this at start-up or from a timer,
-   * or run the command line's `sweep`.
+   * of publishing). The store sweeps once by itself before its first write (option
+   * `sweepTempFiles`); call this for another threshold or from a timer, or run the command
+   * line's `sweep`.
    *
    * @example Usage
    * ```ts

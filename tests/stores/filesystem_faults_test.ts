@@ -38,30 +38,47 @@ const strace = (() => {
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).toSorted();
 
+/**
+ * Starts a process that writes artifact `id` into `dir` and stalls after 4 MiB, and resolves
+ * once it is midway. `kill()` ends it with SIGKILL.
+ */
+async function stalledWriter(dir: string, id: string) {
+  const script = `
+    import { FileSystemArtifactStore } from ${JSON.stringify(STORE_MODULE)};
+    const store = new FileSystemArtifactStore(${JSON.stringify(dir)}, { sweepTempFiles: false });
+    let sent = 0;
+    await store.write(${JSON.stringify(id)}, new ReadableStream({
+      async pull(controller) {
+        controller.enqueue(new Uint8Array(1024 * 1024));
+        if (++sent === 4) console.log("midway");
+        await new Promise((r) => setTimeout(r, sent >= 4 ? 60_000 : 0));
+      },
+    }));
+  `;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  assert.equal((await reader.read()).value?.trim(), "midway");
+  reader.releaseLock();
+  return {
+    async kill() {
+      child.kill("SIGKILL");
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+    },
+  };
+}
+
+const agedBy = async (path: string, seconds: number) => {
+  const then = new Date(Date.now() - seconds * 1000);
+  await Deno.utime(path, then, then);
+};
+
 Deno.test("FileSystemArtifactStore: a write killed with SIGKILL leaves a temp file that no id reaches and removeStaleTempFiles() removes", async () => {
   await withTempDir(async (dir) => {
-    const script = `
-      import { FileSystemArtifactStore } from ${JSON.stringify(STORE_MODULE)};
-      const store = new FileSystemArtifactStore(${JSON.stringify(dir)});
-      let sent = 0;
-      await store.write("victim", new ReadableStream({
-        async pull(controller) {
-          controller.enqueue(new Uint8Array(1024 * 1024));
-          if (++sent === 4) console.log("midway");
-          await new Promise((r) => setTimeout(r, sent >= 4 ? 60_000 : 0));
-        },
-      }));
-    `;
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["eval", script],
-      stdout: "piped",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    assert.equal((await reader.read()).value?.trim(), "midway");
-    child.kill("SIGKILL");
-    await child.status;
-    reader.releaseLock();
-    await child.stdout.cancel().catch(() => {});
+    await (await stalledWriter(dir, "victim")).kill();
 
     const [temp] = names(dir);
     assert.match(temp, /^\.optuna-deno-[0-9a-f-]{36}\.tmp$/);
@@ -79,6 +96,51 @@ Deno.test("FileSystemArtifactStore: a write killed with SIGKILL leaves a temp fi
     assert.deepEqual(removed.names, [temp]);
     assert.ok(removed.bytes >= 1024 * 1024, String(removed.bytes));
     assert.deepEqual(names(dir), []);
+  });
+});
+
+Deno.test("FileSystemArtifactStore's first write removes what killed writes left, and keeps a write in progress and a fresh file", async () => {
+  await withTempDir(async (dir) => {
+    await (await stalledWriter(dir, "victim")).kill();
+    const [killed] = names(dir);
+    // Stale by either rule: unlocked, and unchanged for two hours.
+    await agedBy(join(dir, killed), 7200);
+    // Where a lock can be tested, a live writer's file is kept however old it looks.
+    const live = hasTryLock ? await stalledWriter(dir, "live") : undefined;
+    const [inProgress] = names(dir).filter((name) => name !== killed);
+    if (inProgress) await agedBy(join(dir, inProgress), 7200);
+    // Unlocked but fresh (a write between its create and its lock): kept.
+    const fresh = ".optuna-deno-00000000-0000-4000-8000-000000000000.tmp";
+    await Deno.writeTextFile(join(dir, fresh), "fresh");
+    try {
+      const store = new FileSystemArtifactStore(dir);
+      await store.remove("absent"); // not a write: no sweep
+      assert.ok(names(dir).includes(killed));
+      await store.write("next", ReadableStream.from([new TextEncoder().encode("next")]));
+      const kept = [fresh, "next", ...(inProgress ? [inProgress] : [])].toSorted();
+      assert.deepEqual(names(dir), kept);
+      // Once per store: a file left after the first write waits for the next store.
+      await Deno.writeTextFile(join(dir, killed), "again");
+      await agedBy(join(dir, killed), 7200);
+      await store.writeFile("copied", join(dir, "next"));
+      assert.ok(names(dir).includes(killed));
+      await new FileSystemArtifactStore(dir).writeFile("copied", join(dir, "next"));
+      assert.ok(!names(dir).includes(killed));
+      assert.equal(await Deno.readTextFile(join(dir, "copied")), "next");
+    } finally {
+      await live?.kill();
+    }
+  });
+});
+
+Deno.test("FileSystemArtifactStore with sweepTempFiles: false leaves temporary files alone", async () => {
+  await withTempDir(async (dir) => {
+    const stale = ".optuna-deno-00000000-0000-4000-8000-000000000001.tmp";
+    await Deno.writeTextFile(join(dir, stale), "stale");
+    await agedBy(join(dir, stale), 7200);
+    const store = new FileSystemArtifactStore(dir, { sweepTempFiles: false });
+    await store.write("a", ReadableStream.from([new Uint8Array([1])]));
+    assert.deepEqual(names(dir), [stale, "a"].toSorted());
   });
 });
 
