@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { copyStreamToFile } from "./file_stream.ts";
 import { withContext } from "./error_context.ts";
 import { resolveSource } from "./stream.ts";
-import type { StreamSource } from "../stores/types.ts";
+import type { StreamSource } from "./types.ts";
 
 /** The prefix of every temporary file; artifact ids may not start with it. */
 export const TEMP_PREFIX = ".optuna-deno-";

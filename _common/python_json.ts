@@ -1,6 +1,6 @@
 // Python's `json.dumps` (ensure_ascii=True), reproduced byte for byte: Optuna stores its
 // attribute values in that form, and readers such as optuna-dashboard compare them as text.
-import type { JsonValue } from "../storages/types.ts";
+import type { JsonValue } from "./types.ts";
 
 /** Separators between items and between a key and its value, as Python's `separators=`. */
 export interface PythonJsonSeparators {

@@ -1,5 +1,5 @@
 // Stream plumbing shared by the stores and the helpers.
-import type { StreamSource } from "../stores/types.ts";
+import type { StreamSource } from "./types.ts";
 import { onAbort } from "./abort.ts";
 
 /** Returns the stream of one write attempt: calls a factory, or passes a bare stream through. */

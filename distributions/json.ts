@@ -18,7 +18,7 @@
  * @module
  */
 import { parsePythonJson } from "../_common/python_json.ts";
-import { StorageFormatError } from "../storages/errors.ts";
+import { StorageFormatError } from "../_common/storage_format_error.ts";
 import {
   CategoricalDistribution,
   type Distribution,

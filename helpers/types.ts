@@ -44,13 +44,4 @@ export interface TransferProgress {
   total?: number;
 }
 
-/**
- * What `uploadArtifact` records of an artifact's bytes, under the system attribute
- * `artifact_digests:<artifact_id>` (Python Optuna and optuna-dashboard do not read it).
- */
-export interface ArtifactDigest {
-  /** The SHA-256 of the bytes, in lowercase hex. */
-  sha256: string;
-  /** The size in bytes. */
-  size: number;
-}
+export type { ArtifactDigest } from "../_common/types.ts";

@@ -17,14 +17,8 @@
 
 import type { Distribution, ParamValue } from "../distributions/distributions.ts";
 
-/** A JSON value, as Optuna stores in system attributes. */
-export type JsonValue =
-  | null
-  | boolean
-  | number
-  | string
-  | JsonValue[]
-  | { [key: string]: JsonValue };
+export type { JsonValue } from "../_common/types.ts";
+import type { JsonValue } from "../_common/types.ts";
 
 /** A trial's state, named as Optuna's `TrialState`. */
 export type TrialState = "RUNNING" | "COMPLETE" | "PRUNED" | "FAIL" | "WAITING";

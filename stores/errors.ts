@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { ArtifactDigest } from "../helpers/types.ts";
+import type { ArtifactDigest } from "../_common/types.ts";
 
 /** Options of {@linkcode ArtifactNotFoundError}. */
 export interface ArtifactNotFoundErrorOptions extends ErrorOptions {

@@ -14,14 +14,8 @@
  * @module
  */
 
-/**
- * Content to write: a stream, or a function that makes a fresh stream. A function is called
- * once per attempt, so a retrying store (such as `Backoff`) can start over; a bare stream can
- * be consumed only once.
- */
-export type StreamSource =
-  | ReadableStream<Uint8Array>
-  | (() => ReadableStream<Uint8Array> | Promise<ReadableStream<Uint8Array>>);
+export type { StreamSource } from "../_common/types.ts";
+import type { StreamSource } from "../_common/types.ts";
 
 /** Options of {@linkcode ArtifactStore.open}. */
 export interface OpenOptions {
