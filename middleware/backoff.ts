@@ -20,7 +20,6 @@ import {
   InvalidArtifactIdError,
 } from "../stores/errors.ts";
 import { validateOffset } from "../stores/_artifact_id.ts";
-import { onAbort } from "../_common/abort.ts";
 import { ResumingStream } from "./_resuming_stream.ts";
 import type {
   ArtifactStat,
@@ -36,73 +35,13 @@ import type {
   WriteFileOptions,
   WriteOptions,
 } from "../stores/types.ts";
+import type { BackoffOptions, RetryInfo } from "./backoff_options.ts";
+import { ReplayableUntilRead, SourceFailed } from "./_replayable_source.ts";
+import { StreamConsumedError } from "./stream_consumed_error.ts";
+import { sleep } from "../_common/sleep.ts";
 
-/** What a retry hook is told. */
-export interface RetryInfo {
-  /** The operation that failed: `open`, `read` (a stream broke part-way), `write` or `remove`. */
-  operation: "open" | "read" | "write" | "remove";
-  /** The artifact's id. */
-  artifactId: string;
-  /** The attempt that failed, from 1. */
-  attempt: number;
-  /** Seconds until the next attempt. */
-  delay: number;
-  /** The error of the failed attempt. */
-  error: unknown;
-}
-
-/** Options of {@linkcode Backoff}; the defaults are Optuna's. */
-export interface BackoffOptions {
-  /**
-   * Attempts per operation, the first included, as Optuna's `max_retries`.
-   *
-   * @default {10}
-   */
-  maxRetries?: number;
-  /**
-   * Growth of the delay per attempt.
-   *
-   * @default {2}
-   */
-  multiplier?: number;
-  /**
-   * Seconds before the second attempt.
-   *
-   * @default {0.1}
-   */
-  minDelay?: number;
-  /**
-   * Largest delay in seconds.
-   *
-   * @default {30}
-   */
-  maxDelay?: number;
-  /**
-   * A share of each delay drawn at random, from 0 (Optuna's fixed delays) to 1: the delay
-   * becomes `delay * (1 - jitter * random())`, so many clients spread out.
-   *
-   * @default {0}
-   */
-  jitter?: number;
-  /**
-   * Decides whether an error is worth another attempt; every error is by default. Never asked
-   * about `ArtifactNotFoundError`, invalid ids, path escapes, bad offsets or aborts: those are
-   * never retried.
-   */
-  retryIf?: (error: unknown, info: Omit<RetryInfo, "delay">) => boolean;
-  /** Told about each retry before its wait (for logging). */
-  onRetry?: (info: RetryInfo) => void;
-  /** Cancels every wait and operation of this store at once. */
-  signal?: AbortSignal;
-  /** Waits `ms` milliseconds unless `signal` aborts; replaceable in tests. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /**
-   * Random numbers in [0, 1) for jitter.
-   *
-   * @default {Math.random}
-   */
-  random?: () => number;
-}
+export type { BackoffOptions, RetryInfo };
+export { StreamConsumedError };
 
 /**
  * An {@linkcode ArtifactStore} that retries another store's `open`, `write` and `remove` with
@@ -419,86 +358,4 @@ function isFinal(error: unknown): boolean {
     error instanceof ArtifactPathEscapeError || error instanceof RangeError ||
     error instanceof StreamConsumedError || error instanceof SourceFailed ||
     (error instanceof DOMException && error.name === "AbortError");
-}
-
-/** Raised by `Backoff.write` when a bare stream failed after it was partly read. */
-export class StreamConsumedError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param artifactId The artifact whose write failed.
-   * @param cause The error of the failed attempt.
-   */
-  constructor(artifactId: string, cause: unknown) {
-    super(
-      `Cannot retry the write of artifact "${artifactId}": its stream was already partly read; ` +
-        "pass a stream factory (() => stream) so that each attempt starts over",
-      { cause },
-    );
-    this.name = "StreamConsumedError";
-  }
-}
-
-/** Carries the error of a bare stream that failed by itself, past the retry loop. */
-class SourceFailed extends Error {
-  readonly error: unknown;
-  constructor(error: unknown) {
-    super("The source stream failed", { cause: error });
-    this.error = error;
-  }
-}
-
-/**
- * A bare stream offered to several attempts: each attempt gets a view of it, and a retry is
- * possible only while no chunk has been read.
- */
-class ReplayableUntilRead {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  /** Whether any chunk was read: then no attempt can start over. */
-  read = false;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.getReader();
-  }
-
-  /** The source's own error, once reading it failed. */
-  failure: { error: unknown } | undefined;
-
-  attempt(): ReadableStream<Uint8Array> {
-    return new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await this.#reader.read();
-        } catch (error) {
-          this.failure = { error };
-          throw error;
-        }
-        const { done, value } = result;
-        if (done) return controller.close();
-        this.read = true;
-        controller.enqueue(value);
-      },
-      // An attempt that gives up must not cancel the source, or no retry could read it.
-      cancel: () => {},
-    }, { highWaterMark: 0 }); // pull only when the store reads, never ahead
-  }
-
-  cancel(reason: unknown): void {
-    this.#reader.cancel(reason).catch(() => {});
-  }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      stopListening();
-      resolve();
-    }, ms);
-    const stopListening = onAbort(signal, (reason) => {
-      clearTimeout(timer);
-      reject(reason);
-    });
-  });
 }

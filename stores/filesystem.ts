@@ -16,17 +16,10 @@
  *
  * @module
  */
-import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
-import {
-  checkOffsetWithin,
-  isArtifactId,
-  validateArtifactId,
-  validateLength,
-  validateOffset,
-} from "./_artifact_id.ts";
+import { checkOffsetWithin, isArtifactId, validateLength, validateOffset } from "./_artifact_id.ts";
 import { copySync, readableFromFile } from "../_common/file_stream.ts";
-import { kernelCopy, pinFile, type PinnedFile } from "../_common/kernel_copy.ts";
+import { kernelCopy } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
   canTestLocks,
@@ -36,8 +29,6 @@ import {
   removeStaleTempFiles,
   writeFileAtomic,
 } from "../_common/atomic_file.ts";
-
-export type { RemovedTempFiles };
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -51,6 +42,9 @@ import type {
   WriteFileOptions,
   WriteOptions,
 } from "./types.ts";
+import { checkArtifactPath, openChecked, openForCopy, openFsFile } from "./_checked_open.ts";
+
+export type { RemovedTempFiles };
 
 /** Options of {@linkcode FileSystemArtifactStore}. */
 export interface FileSystemArtifactStoreOptions {
@@ -88,47 +82,6 @@ export interface RemoveStaleTempFilesOptions {
 // covers what a lock cannot: the instant between creating a file and locking it, and the kernel
 // copy of `writeFile`, whose file is unlocked but changes until its sync.
 const SWEEP_AGE = canTestLocks ? 60 : 3600;
-
-// How often open() starts over when the file it opened is not the one it checked: a
-// concurrent overwrite (a rename) changes the file too, so a few tries are normal.
-const OPEN_ATTEMPTS = 5;
-
-/** The identity of a checked file: the one `open` must get. */
-interface Checked {
-  path: string;
-  info?: Deno.FileInfo;
-}
-
-/** A file opened for reading, with what identifies it. */
-interface Opened {
-  dev: number;
-  ino: number;
-  isFile: boolean;
-  size: number;
-  close(): void;
-}
-
-/** Opens a file as a Deno.FsFile. */
-async function openFsFile(path: string): Promise<Opened & { file: Deno.FsFile }> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    const { dev, ino, isFile, size } = await file.stat();
-    return { file, dev, ino: ino!, isFile, size, close: () => file.close() };
-  } catch (error) {
-    file.close();
-    throw error;
-  }
-}
-
-/** Opens a file pinned for a kernel copy where the system allows, else as a Deno.FsFile. */
-async function openForCopy(
-  path: string,
-): Promise<Opened & ({ pinned: PinnedFile } | { file: Deno.FsFile })> {
-  const pinned = pinFile(path);
-  if (!pinned) return await openFsFile(path);
-  const { dev, ino, isFile, size } = pinned;
-  return { pinned, dev, ino, isFile, size, close: () => pinned.close() };
-}
 
 /**
  * An {@linkcode ArtifactStore} that keeps each artifact as a file in one folder.
@@ -191,7 +144,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const length = validateLength(options.length) ?? Infinity;
     const offset = validateOffset(options.offset);
     options.signal?.throwIfAborted();
-    const { file, size } = await this.#openChecked(artifactId, openFsFile);
+    const { file, size } = await openChecked(this.#basePath, artifactId, openFsFile);
     try {
       checkOffsetWithin(artifactId, offset, size);
       if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
@@ -214,7 +167,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    */
   async openFile(artifactId: string, options: StatOptions = {}): Promise<Deno.FsFile> {
     options.signal?.throwIfAborted();
-    return (await this.#openChecked(artifactId, openFsFile)).file;
+    return (await openChecked(this.#basePath, artifactId, openFsFile)).file;
   }
 
   /**
@@ -230,7 +183,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     options: WriteOptions = {},
   ): Promise<void> {
     options.signal?.throwIfAborted();
-    const { path } = await this.#check(artifactId);
+    const { path } = await checkArtifactPath(this.#basePath, artifactId);
     await this.#sweepOnce();
     await writeFileAtomic(
       fromStream(content, options.signal),
@@ -258,7 +211,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
   ): Promise<void> {
     const { signal, observeChunks } = options;
     signal?.throwIfAborted();
-    const { path } = await this.#check(artifactId);
+    const { path } = await checkArtifactPath(this.#basePath, artifactId);
     await this.#sweepOnce();
     const publishing = this.#publishing(artifactId, path, signal);
     // The user's own file: copied by path (no link check), the observer reading the copy.
@@ -294,7 +247,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
   ): Promise<void> {
     const { signal, observeChunks, onWriteError } = options;
     signal?.throwIfAborted();
-    const source = await this.#openChecked(artifactId, openForCopy);
+    const source = await openChecked(this.#basePath, artifactId, openForCopy);
     try {
       const onChunk = observeChunks?.();
       if ("pinned" in source) {
@@ -356,7 +309,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    */
   async remove(artifactId: string, options: RemoveOptions = {}): Promise<void> {
     options.signal?.throwIfAborted();
-    const { path } = await this.#check(artifactId);
+    const { path } = await checkArtifactPath(this.#basePath, artifactId);
     try {
       await Deno.remove(path);
     } catch (error) {
@@ -374,7 +327,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    */
   async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
     options.signal?.throwIfAborted();
-    const { info } = await this.#check(artifactId);
+    const { info } = await checkArtifactPath(this.#basePath, artifactId);
     if (info?.isFile) return { size: info.size };
     throw this.#notFound(artifactId);
   }
@@ -392,7 +345,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
       if (entry.isDirectory || !isArtifactId(entry.name)) continue;
       let info: Deno.FileInfo | undefined;
       try {
-        info = (await this.#check(entry.name)).info;
+        info = (await checkArtifactPath(this.#basePath, entry.name)).info;
       } catch (error) {
         if (error instanceof ArtifactPathEscapeError) continue;
         throw error;
@@ -430,81 +383,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     return removeStaleTempFiles(this.#basePath, { olderThan: options.olderThan ?? 3600 });
   }
 
-  /**
-   * Opens an artifact's file and checks that it is the file `#check` approved (device and
-   * inode), starting over when it was replaced in between.
-   */
-  async #openChecked<T extends Opened>(
-    artifactId: string,
-    open: (path: string) => Promise<T>,
-  ): Promise<T> {
-    for (let attempt = 1;; attempt++) {
-      const checked = await this.#check(artifactId);
-      let opened: T;
-      try {
-        opened = await open(checked.path);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) throw this.#notFound(artifactId, error);
-        throw error;
-      }
-      if (sameFile(opened, checked.info)) {
-        if (opened.isFile) return opened;
-        opened.close();
-        throw this.#notFound(artifactId);
-      }
-      // Replaced between the check and the open: check again what is there now.
-      opened.close();
-      if (attempt === OPEN_ATTEMPTS) {
-        throw new Error(
-          `Cannot open artifact "${artifactId}" in "${this.#basePath}": its file was replaced ` +
-            `${OPEN_ATTEMPTS} times while being opened; retry`,
-        );
-      }
-    }
-  }
-
   #notFound(artifactId: string, cause?: unknown): ArtifactNotFoundError {
     return new ArtifactNotFoundError(artifactId, { location: this.#basePath, cause });
   }
-
-  /**
-   * Validates the id and returns its path with what is there now (no `info` when nothing is),
-   * refusing a symbolic link that leads outside the base directory.
-   */
-  async #check(artifactId: string): Promise<Checked> {
-    validateArtifactId(artifactId);
-    const path = join(this.#basePath, artifactId);
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.lstat(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { path };
-      throw error;
-    }
-    if (!info.isSymlink) return { path, info };
-    let target: string;
-    try {
-      target = await Deno.realPath(path);
-    } catch (error) {
-      // A dangling link: reads find nothing, and a write's rename replaces the link itself.
-      if (error instanceof Deno.errors.NotFound) return { path };
-      throw error;
-    }
-    const base = await Deno.realPath(this.#basePath);
-    const rel = relative(base, target);
-    if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
-      throw new ArtifactPathEscapeError(artifactId, target, this.#basePath);
-    }
-    try {
-      // lstat: if the target itself became a link since, it is not the file that was checked.
-      return { path, info: await Deno.lstat(target) };
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return { path };
-      throw error;
-    }
-  }
-}
-
-function sameFile(opened: Opened, checked: Deno.FileInfo | undefined): boolean {
-  return checked !== undefined && opened.dev === checked.dev && opened.ino === checked.ino;
 }
