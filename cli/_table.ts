@@ -1,7 +1,8 @@
 // Plain-text tables for the command line: columns aligned by display width (a CJK character
 // or an emoji takes two cells), and recorded text shown with its control characters escaped,
 // so a file name cannot move the cursor or change the terminal.
-import stringWidth from "string-width";
+// deno-lint-ignore no-import-prefix -- pinned here, as every npm package of this module
+import stringWidth from "npm:string-width@^9.0.0";
 
 // C0 controls, DEL and C1 controls (ESC starts terminal sequences).
 // deno-lint-ignore no-control-regex

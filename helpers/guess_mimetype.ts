@@ -11,7 +11,9 @@
  *
  * @module
  */
-import mime from "mime";
+// Pinned here, not in an import map: an importer of a clone (see the README) needs no map.
+// deno-lint-ignore no-import-prefix
+import mime from "npm:mime@^4.1.2";
 
 /** The result of {@linkcode guessMimetype}; `null` where there is no guess. */
 export interface MimetypeGuess {
