@@ -1,50 +1,14 @@
 // Writes of a trial's content into Optuna's RDB tables, inside the caller's transaction, as
 // Python's RDBStorage does them (`_set_trial_param_without_commit`, `_set_trial_attr_without_commit`,
 // `_set_trial_intermediate_value_without_commit`, `_get_prepared_new_trial`).
-import { pythonJsonDumps } from "../_common/python_json.ts";
 import { checkDistributionCompatibility } from "../distributions/compatibility.ts";
 import type { Distribution } from "../distributions/distributions.ts";
 import { distributionFromJson, distributionToJson } from "../distributions/json.ts";
 import type { RdbQuery } from "./rdb_driver.ts";
 import { storedValue, utcText } from "./_rdb_trials.ts";
-import type { JsonValue, TrialTemplate } from "./types.ts";
-
-/** Whose attributes: Optuna's tables and columns are named after it. */
-export type Owner = "study" | "trial";
-
-/** Which attributes: user or system. */
-export type AttrKind = "user" | "system";
-
-/** Inserts or replaces attributes, in order (`INSERT ... ON CONFLICT ... DO UPDATE`). */
-export async function upsertAttrs(
-  tx: RdbQuery,
-  owner: Owner,
-  kind: AttrKind,
-  id: number,
-  attrs: Record<string, JsonValue>,
-): Promise<void> {
-  for (const [key, value] of Object.entries(attrs)) {
-    await tx.query(
-      `INSERT INTO ${owner}_${kind}_attributes (${owner}_id, "key", value_json) ` +
-        `VALUES (?, ?, ?) ` +
-        `ON CONFLICT (${owner}_id, "key") DO UPDATE SET value_json = excluded.value_json`,
-      [id, key, pythonJsonDumps(value)],
-    );
-  }
-}
-
-/** Deletes one system attribute. */
-export async function deleteSystemAttr(
-  tx: RdbQuery,
-  owner: Owner,
-  id: number,
-  key: string,
-): Promise<void> {
-  await tx.query(`DELETE FROM ${owner}_system_attributes WHERE ${owner}_id = ? AND "key" = ?`, [
-    id,
-    key,
-  ]);
-}
+import { upsertAttrs } from "./_rdb_attrs.ts";
+import type { TrialState, TrialTemplate } from "./types.ts";
+import { isFinished } from "./_trial_state.ts";
 
 /**
  * Inserts a parameter after Python's check against the study's first record of that name
@@ -111,6 +75,35 @@ export async function upsertIntermediateValue(
       "intermediate_value_type = excluded.intermediate_value_type",
     [trialId, step, stored, type],
   );
+}
+
+/**
+ * Sets a locked trial's state, its start or completion time and its values, as Python's
+ * `set_trial_state_values`; RUNNING only claims a WAITING trial (returns `false` otherwise).
+ */
+export async function updateTrialState(
+  tx: RdbQuery,
+  { trialId, current, state, values }: {
+    trialId: number;
+    current: TrialState;
+    state: TrialState;
+    values: number[] | undefined;
+  },
+): Promise<boolean> {
+  if (state === "RUNNING" && current !== "WAITING") return false;
+  const column = state === "RUNNING"
+    ? ", datetime_start = ?"
+    : isFinished(state)
+    ? ", datetime_complete = ?"
+    : "";
+  await tx.query(
+    `UPDATE trials SET state = ?${column} WHERE trial_id = ?`,
+    column ? [state, utcText(), trialId] : [state, trialId],
+  );
+  for (const [objective, value] of (values ?? []).entries()) {
+    await upsertValue(tx, trialId, objective, value);
+  }
+  return true;
 }
 
 /**

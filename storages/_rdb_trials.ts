@@ -2,13 +2,13 @@
 // values by objective with their infinity types, parameters in `param_id` order through their
 // distribution JSON, user attributes, intermediate values with their NaN and infinity types, and
 // datetimes, which Optuna 5.0 stores as naive UTC.
-import { parsePythonJson } from "../_common/python_json.ts";
-import { dictionary } from "../_common/dictionary.ts";
 import { distributionFromJson } from "../distributions/json.ts";
 import type { Distribution, ParamValue } from "../distributions/distributions.ts";
-import { StorageFormatError } from "./errors.ts";
-import type { RdbQuery, RdbRow } from "./rdb_driver.ts";
-import type { FrozenTrial, JsonValue, TrialState } from "./types.ts";
+import { StorageFormatError, TrialNotFoundError } from "./errors.ts";
+import { attrs } from "./_rdb_attrs.ts";
+import type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
+import type { FrozenTrial, TrialState } from "./types.ts";
+import { readStudy } from "./_rdb_studies.ts";
 
 const STATES: readonly TrialState[] = ["RUNNING", "COMPLETE", "PRUNED", "FAIL", "WAITING"];
 
@@ -17,12 +17,28 @@ export type TrialSelection =
   | { trialId: number }
   | { studyId: number; states?: readonly TrialState[] };
 
-/** Reads the selected trials with everything Python's `FrozenTrial` has but system attributes. */
-export async function readTrials(
+/**
+ * A trial's id, by id (to check that it exists) or by its number in a study; throws
+ * {@linkcode TrialNotFoundError}, or {@linkcode StudyNotFoundError} when the study is missing.
+ */
+export async function readTrialId(
   db: RdbQuery,
-  selection: TrialSelection,
-  where: string,
-): Promise<FrozenTrial[]> {
+  trial: { trialId: number } | { studyId: number; number: number },
+): Promise<number> {
+  const rows = "trialId" in trial
+    ? await db.query("SELECT trial_id FROM trials WHERE trial_id = ?", [trial.trialId])
+    : await db.query("SELECT trial_id FROM trials WHERE study_id = ? AND number = ?", [
+      trial.studyId,
+      trial.number,
+    ]);
+  if (rows.length > 0) return Number(rows[0].trial_id);
+  if ("studyId" in trial) await readStudy(db, trial.studyId);
+  throw new TrialNotFoundError("trialId" in trial ? trial.trialId : trial);
+}
+
+/** Reads the selected trials with everything Python's `FrozenTrial` has but system attributes. */
+export async function readTrials(db: RdbDriver, selection: TrialSelection): Promise<FrozenTrial[]> {
+  const where = db.description;
   const [filter, params] = "trialId" in selection
     ? ["t.trial_id = ?", [selection.trialId]]
     : selection.states
@@ -79,22 +95,6 @@ export async function readTrials(
       ),
     };
   });
-}
-
-/** Attribute rows (`key`, `value_json`) as a record, in row order. */
-export function attrs(rows: RdbRow[], where: string): Record<string, JsonValue> {
-  const result = dictionary<JsonValue>();
-  for (const row of rows) {
-    try {
-      result[String(row.key)] = parsePythonJson(String(row.value_json)) as JsonValue;
-    } catch (error) {
-      throw new StorageFormatError(
-        `Cannot read attribute "${row.key}" in ${where}: it is not JSON; repair or delete it`,
-        { cause: error },
-      );
-    }
-  }
-  return result;
 }
 
 /** A state column's value. */

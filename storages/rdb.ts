@@ -1,21 +1,6 @@
-/**
- * A study storage on Optuna's RDB schema (the tables Python's `RDBStorage` creates), over a
- * small driver interface. Use it through `SqliteStorage` (`./sqlite`) or `PostgresStorage`
- * (`./postgres`); this module itself loads no database driver.
- *
- * @example Usage
- * ```ts ignore
- * import { SqliteStorage } from "@optuna-deno/artifacts/sqlite";
- * const storage = new SqliteStorage("sqlite:///optuna.db"); // a database Python Optuna created
- * console.log(await storage.getAllStudies());
- * await storage.close();
- * ```
- *
- * @module
- */
-import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "./errors.ts";
+// RdbStorage, which `./sqlite` and `./postgres` export on their drivers.
+import { TrialNotFoundError } from "./errors.ts";
 import { studyNameOrDefault } from "./_names.ts";
-import { DuplicatedStudyError } from "./errors.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
@@ -23,36 +8,47 @@ import type {
   GetAllTrialsOptions,
   GetAllTrialsWithSystemAttrsOptions,
   JsonValue,
-  StudyDirection,
   StudyStorage,
   TrialState,
   TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
 import type { Distribution } from "../distributions/distributions.ts";
-import { isFinished } from "./_trial_state.ts";
-import type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
-import { checkSchema, schemaRevision } from "./_rdb_schema.ts";
-import { attrs, readTrials, trialState, utcText } from "./_rdb_trials.ts";
+import type { RdbDriver } from "./rdb_driver.ts";
+import { RdbSession } from "./_rdb_session.ts";
+import { readTrialId, readTrials } from "./_rdb_trials.ts";
+import { insertStudy, readAllStudies, readStudy, readStudyId } from "./_rdb_studies.ts";
 import {
   type AttrKind,
   deleteSystemAttr,
+  type Owner,
+  readAttrs,
+  readTrialSystemAttrsOfStudy,
+  upsertAttrs,
+} from "./_rdb_attrs.ts";
+import {
   insertParam,
   insertTrial,
-  type Owner,
-  upsertAttrs,
+  updateTrialState,
   upsertIntermediateValue,
-  upsertValue,
 } from "./_rdb_params.ts";
 
 export type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
 export { SUPPORTED_SCHEMA_REVISIONS } from "./_rdb_schema.ts";
 
 /**
- * A {@linkcode StudyStorage} on Optuna's RDB schema. The schema must exist (created by Python
- * Optuna) at a supported revision, which is checked on first use. Attribute values are stored
- * as Python's `json.dumps(value)`; every write is one transaction that checks the trial's state
- * under a row lock, so a trial finished by another process is never changed.
+ * A {@linkcode StudyStorage} on Optuna's RDB schema: {@linkcode SqliteStorage} (`./sqlite`) and
+ * {@linkcode PostgresStorage} (`./postgres`) are this class on their drivers.
+ *
+ * The schema is the one Python Optuna creates; this module does not create or migrate schemas
+ * (`SqliteStorage` refuses a missing file rather than create an empty one). Revisions `v3.0.0.a`
+ * to `v3.2.0.a` (Optuna 3.0 to 5.0) are accepted; any other, or missing tables or columns, is a
+ * `StorageFormatError`, and a failed connection says so ("Cannot reach PostgreSQL database ...").
+ * `value_json` holds Python's `json.dumps(value)`, so artifact metadata is JSON-encoded twice, as
+ * in Python. Each write is one transaction that checks the trial's state under a lock (`BEGIN
+ * IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` on PostgreSQL) and upserts with `INSERT ... ON
+ * CONFLICT ... DO UPDATE`. Ids start at 1, as in Python; attributes come back in the order they
+ * were first set (Python's RDB storage returns them in no fixed order).
  *
  * @example Usage
  * ```ts ignore
@@ -62,8 +58,7 @@ export { SUPPORTED_SCHEMA_REVISIONS } from "./_rdb_schema.ts";
  * ```
  */
 export class RdbStorage implements StudyStorage {
-  #driver: RdbDriver;
-  #schemaChecked: Promise<void> | undefined;
+  #db: RdbSession;
 
   /**
    * Wraps a driver.
@@ -71,7 +66,7 @@ export class RdbStorage implements StudyStorage {
    * @param driver The database connection.
    */
   constructor(driver: RdbDriver) {
-    this.#driver = driver;
+    this.#db = new RdbSession(driver);
   }
 
   /**
@@ -80,7 +75,7 @@ export class RdbStorage implements StudyStorage {
    * @returns Nothing, once closed.
    */
   close(): Promise<void> {
-    return this.#driver.close();
+    return this.#db.close();
   }
 
   /**
@@ -90,7 +85,7 @@ export class RdbStorage implements StudyStorage {
    * @throws {StorageFormatError} When the database has no Optuna schema.
    */
   schemaRevision(): Promise<string> {
-    return schemaRevision(this.#driver);
+    return this.#db.schemaRevision();
   }
 
   /**
@@ -102,24 +97,7 @@ export class RdbStorage implements StudyStorage {
   createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
     const studyName = studyNameOrDefault(options.studyName);
     const directions = options.directions ?? ["minimize"];
-    return this.#write(async (tx) => {
-      const taken = await tx.query("SELECT study_id FROM studies WHERE study_name = ?", [
-        studyName,
-      ]);
-      if (taken.length > 0) throw new DuplicatedStudyError(studyName);
-      const [row] = await tx.query(
-        "INSERT INTO studies (study_name) VALUES (?) RETURNING study_id",
-        [studyName],
-      );
-      const studyId = Number(row.study_id);
-      for (const [objective, direction] of directions.entries()) {
-        await tx.query(
-          "INSERT INTO study_directions (direction, study_id, objective) VALUES (?, ?, ?)",
-          [direction.toUpperCase(), studyId, objective],
-        );
-      }
-      return studyId;
-    });
+    return this.#db.write((tx) => insertStudy(tx, studyName, directions));
   }
 
   /**
@@ -129,9 +107,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The study's id.
    */
   async getStudyIdFromName(studyName: string): Promise<number> {
-    const rows = await this.#read("SELECT study_id FROM studies WHERE study_name = ?", [studyName]);
-    if (rows.length === 0) throw new StudyNotFoundError(studyName);
-    return Number(rows[0].study_id);
+    return await readStudyId(await this.#db.ready(), studyName);
   }
 
   /**
@@ -141,19 +117,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The study's name and directions.
    */
   async getStudy(studyId: number): Promise<FrozenStudy> {
-    const studies = await this.#read("SELECT study_name FROM studies WHERE study_id = ?", [
-      studyId,
-    ]);
-    if (studies.length === 0) throw new StudyNotFoundError(studyId);
-    const directions = await this.#read(
-      "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective",
-      [studyId],
-    );
-    return {
-      studyId,
-      studyName: String(studies[0].study_name),
-      directions: directions.map((row) => direction(row.direction)),
-    };
+    return await readStudy(await this.#db.ready(), studyId);
   }
 
   /**
@@ -162,16 +126,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The studies, in id order.
    */
   async getAllStudies(): Promise<FrozenStudy[]> {
-    const studies = await this.#read("SELECT study_id, study_name FROM studies ORDER BY study_id");
-    const directions = await this.#read(
-      "SELECT study_id, direction FROM study_directions ORDER BY study_id, objective",
-    );
-    return studies.map((row) => ({
-      studyId: Number(row.study_id),
-      studyName: String(row.study_name),
-      directions: directions.filter((d) => Number(d.study_id) === Number(row.study_id))
-        .map((d) => direction(d.direction)),
-    }));
+    return await readAllStudies(await this.#db.ready());
   }
 
   /**
@@ -184,10 +139,7 @@ export class RdbStorage implements StudyStorage {
    * @throws {IncompatibleDistributionError} When a template parameter does not fit the study.
    */
   createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
-    return this.#write(async (tx) => {
-      await this.#lockStudy(tx, studyId);
-      return await insertTrial(tx, studyId, template);
-    });
+    return this.#db.writeStudy(studyId, (tx) => insertTrial(tx, studyId, template));
   }
 
   /**
@@ -198,15 +150,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The trial's id.
    */
   async getTrialIdFromStudyIdTrialNumber(studyId: number, trialNumber: number): Promise<number> {
-    const rows = await this.#read(
-      "SELECT trial_id FROM trials WHERE study_id = ? AND number = ?",
-      [studyId, trialNumber],
-    );
-    if (rows.length === 0) {
-      await this.getStudy(studyId);
-      throw new TrialNotFoundError({ studyId, number: trialNumber });
-    }
-    return Number(rows[0].trial_id);
+    return await readTrialId(await this.#db.ready(), { studyId, number: trialNumber });
   }
 
   /**
@@ -216,8 +160,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The trial.
    */
   async getTrial(trialId: number): Promise<FrozenTrial> {
-    await this.#checkSchema();
-    const [trial] = await readTrials(this.#driver, { trialId }, this.#driver.description);
+    const [trial] = await readTrials(await this.#db.ready(), { trialId });
     if (trial === undefined) throw new TrialNotFoundError(trialId);
     return trial;
   }
@@ -231,11 +174,7 @@ export class RdbStorage implements StudyStorage {
    */
   async getAllTrials(studyId: number, options: GetAllTrialsOptions = {}): Promise<FrozenTrial[]> {
     await this.getStudy(studyId);
-    return await readTrials(
-      this.#driver,
-      { studyId, states: options.states },
-      this.#driver.description,
-    );
+    return await readTrials(await this.#db.ready(), { studyId, states: options.states });
   }
 
   /**
@@ -252,18 +191,11 @@ export class RdbStorage implements StudyStorage {
     options: GetAllTrialsWithSystemAttrsOptions = {},
   ): Promise<TrialWithSystemAttrs[]> {
     const trials = await this.getAllTrials(studyId);
-    const prefix = options.keyPrefix ?? "";
-    const rows = await this.#read(
-      'SELECT a.trial_id, a."key", a.value_json FROM trial_system_attributes a JOIN trials t ' +
-        'ON t.trial_id = a.trial_id WHERE t.study_id = ? AND substr(a."key", 1, ?) = ? ' +
-        "ORDER BY a.trial_system_attribute_id",
-      [studyId, [...prefix].length, prefix],
-    );
-    const byTrial = Map.groupBy(rows, (row) => Number(row.trial_id));
-    return trials.map((trial) => ({
-      ...trial,
-      systemAttrs: attrs(byTrial.get(trial.trialId) ?? [], this.#driver.description),
-    }));
+    const systemAttrs = await readTrialSystemAttrsOfStudy(await this.#db.ready(), {
+      studyId,
+      keyPrefix: options.keyPrefix ?? "",
+    });
+    return trials.map((trial) => ({ ...trial, systemAttrs: systemAttrs.get(trial.trialId) ?? {} }));
   }
 
   /**
@@ -277,23 +209,10 @@ export class RdbStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   setTrialStateValues(trialId: number, state: TrialState, values?: number[]): Promise<boolean> {
-    return this.#write(async (tx) => {
-      const { state: current } = await this.#lockWritableTrial(tx, trialId);
-      if (state === "RUNNING" && current !== "WAITING") return false;
-      const column = state === "RUNNING"
-        ? ", datetime_start = ?"
-        : isFinished(state)
-        ? ", datetime_complete = ?"
-        : "";
-      await tx.query(
-        `UPDATE trials SET state = ?${column} WHERE trial_id = ?`,
-        column ? [state, utcText(), trialId] : [state, trialId],
-      );
-      for (const [objective, value] of (values ?? []).entries()) {
-        await upsertValue(tx, trialId, objective, value);
-      }
-      return true;
-    });
+    return this.#db.writeTrial(
+      trialId,
+      (tx, { state: current }) => updateTrialState(tx, { trialId, current, state, values }),
+    );
   }
 
   /**
@@ -313,10 +232,11 @@ export class RdbStorage implements StudyStorage {
     paramValueInternal: number,
     distribution: Distribution,
   ): Promise<void> {
-    return this.#write(async (tx) => {
-      const { studyId } = await this.#lockWritableTrial(tx, trialId);
-      await insertParam(tx, studyId, trialId, paramName, paramValueInternal, distribution);
-    });
+    return this.#db.writeTrial(
+      trialId,
+      (tx, { studyId }) =>
+        insertParam(tx, studyId, trialId, paramName, paramValueInternal, distribution),
+    );
   }
 
   /**
@@ -333,10 +253,10 @@ export class RdbStorage implements StudyStorage {
     step: number,
     intermediateValue: number,
   ): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockWritableTrial(tx, trialId);
-      await upsertIntermediateValue(tx, trialId, step, intermediateValue);
-    });
+    return this.#db.writeTrial(
+      trialId,
+      (tx) => upsertIntermediateValue(tx, trialId, step, intermediateValue),
+    );
   }
 
   /**
@@ -412,8 +332,7 @@ export class RdbStorage implements StudyStorage {
    * @returns The attributes, in the order they were first set.
    */
   async getTrialSystemAttrs(trialId: number): Promise<Record<string, JsonValue>> {
-    const rows = await this.#read("SELECT trial_id FROM trials WHERE trial_id = ?", [trialId]);
-    if (rows.length === 0) throw new TrialNotFoundError(trialId);
+    await readTrialId(await this.#db.ready(), { trialId });
     return await this.#attrs("trial", "system", trialId);
   }
 
@@ -449,10 +368,7 @@ export class RdbStorage implements StudyStorage {
    * @param key The attribute's key.
    */
   deleteStudySystemAttr(studyId: number, key: string): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockStudy(tx, studyId);
-      await deleteSystemAttr(tx, "study", studyId, key);
-    });
+    return this.#db.writeStudy(studyId, (tx) => deleteSystemAttr(tx, "study", studyId, key));
   }
 
   /**
@@ -464,83 +380,18 @@ export class RdbStorage implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   deleteTrialSystemAttr(trialId: number, key: string): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockWritableTrial(tx, trialId);
-      await deleteSystemAttr(tx, "trial", trialId, key);
-    });
+    return this.#db.writeTrial(trialId, (tx) => deleteSystemAttr(tx, "trial", trialId, key));
   }
 
   #setStudyAttrs(kind: AttrKind, studyId: number, attrs: Record<string, JsonValue>): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockStudy(tx, studyId);
-      await upsertAttrs(tx, "study", kind, studyId, attrs);
-    });
+    return this.#db.writeStudy(studyId, (tx) => upsertAttrs(tx, "study", kind, studyId, attrs));
   }
 
   #setTrialAttrs(kind: AttrKind, trialId: number, attrs: Record<string, JsonValue>): Promise<void> {
-    return this.#write(async (tx) => {
-      await this.#lockWritableTrial(tx, trialId);
-      await upsertAttrs(tx, "trial", kind, trialId, attrs);
-    });
+    return this.#db.writeTrial(trialId, (tx) => upsertAttrs(tx, "trial", kind, trialId, attrs));
   }
 
-  /** The attributes of a study or a trial, in the order they were first set. */
   async #attrs(owner: Owner, kind: AttrKind, id: number): Promise<Record<string, JsonValue>> {
-    return attrs(
-      await this.#read(
-        `SELECT "key", value_json FROM ${owner}_${kind}_attributes WHERE ${owner}_id = ? ` +
-          `ORDER BY ${owner}_${kind}_attribute_id`,
-        [id],
-      ),
-      this.#driver.description,
-    );
+    return await readAttrs(await this.#db.ready(), { owner, kind, id });
   }
-
-  get #forUpdate(): string {
-    // SQLite's BEGIN IMMEDIATE already holds the write lock; PostgreSQL locks the row.
-    return this.#driver.dialect === "postgres" ? " FOR UPDATE" : "";
-  }
-
-  async #lockStudy(tx: RdbQuery, studyId: number): Promise<void> {
-    const study = await tx.query(
-      `SELECT study_id FROM studies WHERE study_id = ?${this.#forUpdate}`,
-      [studyId],
-    );
-    if (study.length === 0) throw new StudyNotFoundError(studyId);
-  }
-
-  async #lockWritableTrial(
-    tx: RdbQuery,
-    trialId: number,
-  ): Promise<{ state: TrialState; studyId: number }> {
-    const rows = await tx.query(
-      `SELECT state, study_id FROM trials WHERE trial_id = ?${this.#forUpdate}`,
-      [trialId],
-    );
-    if (rows.length === 0) throw new TrialNotFoundError(trialId);
-    const state = trialState(rows[0].state);
-    if (isFinished(state)) throw new UpdateFinishedTrialError(trialId, state);
-    return { state, studyId: Number(rows[0].study_id) };
-  }
-
-  #checkSchema(): Promise<void> {
-    this.#schemaChecked ??= checkSchema(this.#driver);
-    // A failed check is retried on the next call rather than cached.
-    this.#schemaChecked.catch(() => this.#schemaChecked = undefined);
-    return this.#schemaChecked;
-  }
-
-  async #read(sql: string, params: unknown[] = []): Promise<RdbRow[]> {
-    await this.#checkSchema();
-    return await this.#driver.query(sql, params);
-  }
-
-  async #write<T>(fn: (tx: RdbQuery) => Promise<T>): Promise<T> {
-    await this.#checkSchema();
-    return await this.#driver.transaction(fn);
-  }
-}
-
-function direction(value: unknown): StudyDirection {
-  return value === "MAXIMIZE" ? "maximize" : "minimize";
 }

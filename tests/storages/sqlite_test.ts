@@ -178,6 +178,27 @@ Deno.test("SqliteStorage on a database without Optuna's schema says how to creat
   });
 });
 
+Deno.test("SqliteStorage names a file that is not an SQLite database and leaves it as it was", async () => {
+  await withTempDir(async (dir) => {
+    // A journal given where a database was meant: the likeliest mix-up.
+    const path = join(dir, "journal.log");
+    const text = '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n'.repeat(200);
+    await Deno.writeTextFile(path, text);
+    const storage = new SqliteStorage(path);
+    try {
+      await assert.rejects(storage.getAllStudies(), (error) => {
+        assert.ok(error instanceof StorageFormatError);
+        assert.match(error.message, /journal\.log.*is not an SQLite database/);
+        assert.doesNotMatch(error.message, /Cannot reach/);
+        return true;
+      });
+    } finally {
+      await storage.close();
+    }
+    assert.equal(await Deno.readTextFile(path), text);
+  });
+});
+
 Deno.test("SqliteStorage refuses a missing file instead of creating an empty one", async () => {
   await withTempDir(async (dir) => {
     const path = join(dir, "missing.db");
