@@ -8,6 +8,10 @@ import { Buffer } from "node:buffer";
 import { StorageUnreachableError } from "./errors.ts";
 import { decode, encode } from "./_grpc_schema.ts";
 
+/** A decoded reply: the fields of the method's reply message, in camelCase. */
+// deno-lint-ignore no-explicit-any -- the schema is built at load time, so no static types
+export type Reply = Record<string, any>;
+
 /** The proxy's answer to an unknown id; which error it becomes depends on the call. */
 export type NotFound = () => Error;
 
@@ -82,8 +86,7 @@ export class GrpcChannel {
     method: string,
     request: Record<string, unknown>,
     notFound: NotFound,
-    // deno-lint-ignore no-explicit-any
-  ): Promise<any> {
+  ): Promise<Reply> {
     const path = `/optuna.StorageService/${method}`;
     return new Promise((resolve, reject) => {
       this.#client.makeUnaryRequest(

@@ -2,7 +2,7 @@
 // as Optuna 5.0's proxy serves them), described here field by field and turned into protobuf
 // descriptors at load time: no generated code. Only the calls and fields this module uses are
 // described; a decoder skips the fields it does not know.
-// deno-lint-ignore-file no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore-file no-import-prefix -- kept out of the import map (see docs/development.md)
 import {
   create,
   createFileRegistry,

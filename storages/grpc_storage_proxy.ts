@@ -1,25 +1,17 @@
 // GrpcStorageProxy, the study storage of `./grpc` (see grpc.ts for the module's documentation).
-import {
-  DuplicatedStudyError,
-  StudyNotFoundError,
-  TrialNotFoundError,
-  UpdateFinishedTrialError,
-} from "./errors.ts";
+import { DuplicatedStudyError, StudyNotFoundError, TrialNotFoundError } from "./errors.ts";
 import { STUDY_DIRECTIONS, TRIAL_STATES } from "./_grpc_schema.ts";
-import {
-  FailedPrecondition,
-  GrpcChannel,
-  InvalidArgument,
-  type NotFound,
-} from "./_grpc_channel.ts";
+import { directionsOf, studiesOf } from "./_grpc_studies.ts";
+import { grpcAddress, parseGrpcUrl } from "./_grpc_address.ts";
+import { GrpcChannel, type Reply } from "./_grpc_channel.ts";
 import { GrpcTrialReads } from "./_grpc_trial_reads.ts";
+import { GrpcWrites } from "./_grpc_writes.ts";
 import { studyNameOrDefault } from "./_names.ts";
 import { pythonJsonDumps } from "../_common/python_json.ts";
 import { dictionary } from "../_common/dictionary.ts";
 import { attrsOf, copyTrial, toProtoTrial } from "./_grpc_trials.ts";
 import type { Distribution } from "../distributions/distributions.ts";
-import { distributionToJson } from "../distributions/json.ts";
-import { checkDistributionCompatibility } from "../distributions/compatibility.ts";
+import type { GrpcStorageProxyOptions } from "./grpc_storage_proxy_options.ts";
 import type {
   CreateNewStudyOptions,
   FrozenStudy,
@@ -32,37 +24,6 @@ import type {
   TrialTemplate,
   TrialWithSystemAttrs,
 } from "./types.ts";
-
-/** Options of {@linkcode GrpcStorageProxy}. */
-export interface GrpcStorageProxyOptions {
-  /**
-   * The proxy's host.
-   *
-   * @default {"localhost"}
-   */
-  host?: string;
-  /**
-   * The proxy's port.
-   *
-   * @default {13000}
-   */
-  port?: number;
-  /**
-   * Seconds one call may take before it fails with {@linkcode StorageUnreachableError}.
-   *
-   * @default {60}
-   */
-  timeout?: number;
-  /**
-   * How many times a read is tried again while the proxy refuses connections (a restart), with
-   * waits of 0.25, 0.5, 1, ... s. A call that passes its deadline is not tried again. Writes are never repeated: a write whose answer was lost may
-   * have happened, and repeating it could, for example, refuse a trial that the first call
-   * already finished.
-   *
-   * @default {4}
-   */
-  readRetries?: number;
-}
 
 /**
  * A {@linkcode StudyStorage} on Optuna's gRPC storage proxy (Optuna 5.0's service). Attribute
@@ -82,6 +43,7 @@ export class GrpcStorageProxy implements StudyStorage {
   readonly address: string;
   #channel: GrpcChannel;
   #trials: GrpcTrialReads;
+  #writes: GrpcWrites;
 
   /**
    * Connects to the proxy (lazily, at the first call).
@@ -89,12 +51,7 @@ export class GrpcStorageProxy implements StudyStorage {
    * @param options The host, port, deadline and read retries.
    */
   constructor(options: GrpcStorageProxyOptions = {}) {
-    const host = options.host ?? "localhost";
-    const port = options.port ?? 13000;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      throw new RangeError(`Cannot use port ${port} for the gRPC proxy: use 1 to 65535`);
-    }
-    this.address = `${host.includes(":") ? `[${host}]` : host}:${port}`;
+    this.address = grpcAddress(options.host, options.port);
     this.#channel = new GrpcChannel({
       address: this.address,
       timeout: (options.timeout ?? 60) * 1000,
@@ -104,6 +61,7 @@ export class GrpcStorageProxy implements StudyStorage {
       this.#channel,
       async () => (await this.getAllStudies()).map((study) => study.studyId),
     );
+    this.#writes = new GrpcWrites(this.#channel, this.#trials);
   }
 
   /**
@@ -126,18 +84,7 @@ export class GrpcStorageProxy implements StudyStorage {
     url: string,
     options: Omit<GrpcStorageProxyOptions, "host" | "port"> = {},
   ): GrpcStorageProxy {
-    const parsed = URL.canParse(url) ? new URL(url) : undefined;
-    if (parsed?.protocol !== "grpc:" || !parsed.hostname || parsed.pathname.length > 1) {
-      throw new TypeError(
-        `Cannot read the gRPC proxy URL "${url}": use grpc://HOST:PORT, such as ` +
-          "grpc://127.0.0.1:13000",
-      );
-    }
-    return new GrpcStorageProxy({
-      ...options,
-      host: parsed.hostname.replace(/^\[|\]$/g, ""),
-      port: parsed.port ? Number(parsed.port) : 13000,
-    });
+    return new GrpcStorageProxy({ ...options, ...parseGrpcUrl(url) });
   }
 
   /** Closes the connection; later calls fail. */
@@ -154,7 +101,7 @@ export class GrpcStorageProxy implements StudyStorage {
    */
   async createNewStudy(options: CreateNewStudyOptions = {}): Promise<number> {
     const studyName = studyNameOrDefault(options.studyName);
-    const reply = await this.#write("CreateNewStudy", {
+    const reply = await this.#writes.call("CreateNewStudy", {
       studyName,
       directions: (options.directions ?? ["minimize"]).map((d) => STUDY_DIRECTIONS.indexOf(d)),
     }, () => new DuplicatedStudyError(studyName));
@@ -185,12 +132,15 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async getStudy(studyId: number): Promise<FrozenStudy> {
-    const notFound = () => new StudyNotFoundError(studyId);
     const [name, directions] = await Promise.all([
-      this.#channel.read("GetStudyNameFromId", { studyId }, notFound),
-      this.#channel.read("GetStudyDirections", { studyId }, notFound),
+      this.#readStudy("GetStudyNameFromId", studyId),
+      this.#readStudy("GetStudyDirections", studyId),
     ]);
-    return { studyId, studyName: name.studyName, directions: directionsOf(directions) };
+    return {
+      studyId,
+      studyName: name.studyName,
+      directions: directionsOf(directions),
+    };
   }
 
   /**
@@ -200,13 +150,7 @@ export class GrpcStorageProxy implements StudyStorage {
    */
   async getAllStudies(): Promise<FrozenStudy[]> {
     const reply = await this.#channel.read("GetAllStudies", {}, () => new Error("no studies"));
-    return (reply.studies as Array<{ studyId: bigint; studyName: string; directions: number[] }>)
-      .map((s) => ({
-        studyId: Number(s.studyId),
-        studyName: s.studyName,
-        directions: directionsOf(s),
-      }))
-      .sort((a, b) => a.studyId - b.studyId);
+    return studiesOf(reply);
   }
 
   /**
@@ -219,7 +163,7 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async createNewTrial(studyId: number, template?: TrialTemplate): Promise<number> {
-    const reply = await this.#write(
+    const reply = await this.#writes.call(
       "CreateNewTrial",
       template
         ? { studyId, templateTrial: toProtoTrial(template), templateTrialIsNone: false }
@@ -313,12 +257,10 @@ export class GrpcStorageProxy implements StudyStorage {
     state: TrialState,
     values?: number[],
   ): Promise<boolean> {
-    const reply = await this.#write(
-      "SetTrialStateValues",
-      { trialId, state: TRIAL_STATES.indexOf(state), values: values ?? [] },
-      () => new TrialNotFoundError(trialId),
-      trialId,
-    );
+    const reply = await this.#writes.trial("SetTrialStateValues", trialId, {
+      state: TRIAL_STATES.indexOf(state),
+      values: values ?? [],
+    });
     return Boolean(reply.trialUpdated);
   }
 
@@ -338,28 +280,7 @@ export class GrpcStorageProxy implements StudyStorage {
     paramValueInternal: number,
     distribution: Distribution,
   ): Promise<void> {
-    try {
-      await this.#write(
-        "SetTrialParameter",
-        {
-          trialId,
-          paramName,
-          paramValueInternal,
-          distribution: distributionToJson(distribution),
-        },
-        () => new TrialNotFoundError(trialId),
-        trialId,
-      );
-    } catch (error) {
-      if (!(error instanceof InvalidArgument)) throw error;
-      // The proxy answers Python's ValueError as text; name the recorded distribution.
-      const studyId = await this.#trials.studyIdOf(trialId);
-      for (const { trial } of await this.#trials.trialsOf(studyId)) {
-        const recorded = trial.distributions[paramName];
-        if (recorded) checkDistributionCompatibility(recorded, distribution, paramName);
-      }
-      throw error;
-    }
+    await this.#writes.setTrialParam(trialId, paramName, paramValueInternal, distribution);
   }
 
   /**
@@ -375,12 +296,7 @@ export class GrpcStorageProxy implements StudyStorage {
     step: number,
     intermediateValue: number,
   ): Promise<void> {
-    await this.#write(
-      "SetTrialIntermediateValue",
-      { trialId, step, intermediateValue },
-      () => new TrialNotFoundError(trialId),
-      trialId,
-    );
+    await this.#writes.trial("SetTrialIntermediateValue", trialId, { step, intermediateValue });
   }
 
   /**
@@ -392,12 +308,10 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   async setTrialUserAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.#write(
-      "SetTrialUserAttribute",
-      { trialId, key, value: pythonJsonDumps(value) },
-      () => new TrialNotFoundError(trialId),
-      trialId,
-    );
+    await this.#writes.trial("SetTrialUserAttribute", trialId, {
+      key,
+      value: pythonJsonDumps(value),
+    });
   }
 
   /**
@@ -408,12 +322,7 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async getStudyUserAttrs(studyId: number): Promise<Record<string, JsonValue>> {
-    const reply = await this.#channel.read(
-      "GetStudyUserAttributes",
-      { studyId },
-      () => new StudyNotFoundError(studyId),
-    );
-    return attrsOf(reply.userAttributes);
+    return attrsOf((await this.#readStudy("GetStudyUserAttributes", studyId)).userAttributes);
   }
 
   /**
@@ -425,11 +334,10 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async setStudyUserAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.#write(
-      "SetStudyUserAttribute",
-      { studyId, key, value: pythonJsonDumps(value) },
-      () => new StudyNotFoundError(studyId),
-    );
+    await this.#writes.study("SetStudyUserAttribute", studyId, {
+      key,
+      value: pythonJsonDumps(value),
+    });
   }
 
   /**
@@ -440,12 +348,7 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async getStudySystemAttrs(studyId: number): Promise<Record<string, JsonValue>> {
-    const reply = await this.#channel.read(
-      "GetStudySystemAttributes",
-      { studyId },
-      () => new StudyNotFoundError(studyId),
-    );
-    return attrsOf(reply.systemAttributes);
+    return attrsOf((await this.#readStudy("GetStudySystemAttributes", studyId)).systemAttributes);
   }
 
   /**
@@ -457,11 +360,10 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {StudyNotFoundError} When the study does not exist.
    */
   async setStudySystemAttr(studyId: number, key: string, value: JsonValue): Promise<void> {
-    await this.#write(
-      "SetStudySystemAttribute",
-      { studyId, key, value: pythonJsonDumps(value) },
-      () => new StudyNotFoundError(studyId),
-    );
+    await this.#writes.study("SetStudySystemAttribute", studyId, {
+      key,
+      value: pythonJsonDumps(value),
+    });
   }
 
   /**
@@ -484,33 +386,13 @@ export class GrpcStorageProxy implements StudyStorage {
    * @throws {UpdateFinishedTrialError} When the trial has finished.
    */
   async setTrialSystemAttr(trialId: number, key: string, value: JsonValue): Promise<void> {
-    await this.#write(
-      "SetTrialSystemAttribute",
-      { trialId, key, value: pythonJsonDumps(value) },
-      () => new TrialNotFoundError(trialId),
-      trialId,
-    );
+    await this.#writes.trial("SetTrialSystemAttribute", trialId, {
+      key,
+      value: pythonJsonDumps(value),
+    });
   }
 
-  /** A write: never repeated; a refusal for a finished trial names the trial's state. */
-  async #write(
-    method: string,
-    request: Record<string, unknown>,
-    notFound: NotFound,
-    trialId?: number,
-  ) {
-    try {
-      return await this.#channel.call(method, request, notFound);
-    } catch (error) {
-      if (error instanceof FailedPrecondition && trialId !== undefined) {
-        const { state } = await this.getTrial(trialId);
-        throw new UpdateFinishedTrialError(trialId, state);
-      }
-      throw error;
-    }
+  #readStudy(method: string, studyId: number): Promise<Reply> {
+    return this.#channel.read(method, { studyId }, () => new StudyNotFoundError(studyId));
   }
-}
-
-function directionsOf(message: { directions: number[] }): FrozenStudy["directions"] {
-  return message.directions.map((d) => STUDY_DIRECTIONS[d]);
 }
