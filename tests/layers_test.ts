@@ -43,3 +43,19 @@ Deno.test("no source file imports from a folder above its own", async () => {
   }
   assert.deepEqual(upward, []);
 });
+
+/** Source folders (tests and benchmarks aside): each file holds one idea. */
+const SOURCES = [...Object.keys(LAYERS), "examples", "."];
+
+Deno.test("no source file is over 400 lines", async () => {
+  const long: string[] = [];
+  for (const folder of SOURCES) {
+    for await (const entry of Deno.readDir(new URL(`${folder}/`, ROOT))) {
+      if (!entry.isFile || !entry.name.endsWith(".ts")) continue;
+      const text = await Deno.readTextFile(new URL(`${folder}/${entry.name}`, ROOT));
+      const lines = text.split("\n").length - (text.endsWith("\n") ? 1 : 0);
+      if (lines > 400) long.push(`${folder}/${entry.name}: ${lines} lines`);
+    }
+  }
+  assert.deepEqual(long, []);
+});

@@ -217,7 +217,7 @@ for (const kind of kinds.filter((k) => !k.grpc)) {
           const listed = await pyRaw("list", spec, studyName, artifactDir);
           if (kind.ordered) {
             // The journal cannot delete: Python 5.0 fails on the tombstone (the dashboard too
-            // writes it), which the README says.
+            // writes it), which removeArtifact's doc says.
             assert.notEqual(listed.code, 0);
             assert.match(listed.stderr, /TypeError/);
           } else {
