@@ -182,7 +182,9 @@ Deno.test("SqliteStorage names a file that is not an SQLite database and leaves 
   await withTempDir(async (dir) => {
     // A journal given where a database was meant: the likeliest mix-up.
     const path = join(dir, "journal.log");
-    const text = '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n'.repeat(200);
+    const text = '{"op_code": 0, "worker_id": "w", "study_name": "s", "directions": [1]}\n'.repeat(
+      200,
+    );
     await Deno.writeTextFile(path, text);
     const storage = new SqliteStorage(path);
     try {
