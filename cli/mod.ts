@@ -6,6 +6,51 @@
  * deno run -A jsr:@optuna-deno/artifacts/cli ls --storage ./optuna-journal.log --store ./artifacts --all-trials
  * ```
  *
+ * ## Commands
+ *
+ * `cli/mod.ts` (`deno run -A jsr:@optuna-deno/artifacts/cli`, or `deno task cli` here) lists, fetches,
+ * uploads and removes artifacts from the shell. Storages are named as Optuna names them (a journal
+ * file, `sqlite:///path`, `postgresql://...`, or `grpc://HOST:PORT` for Optuna's gRPC proxy), stores
+ * as a folder (`DIR` or `file:DIR`), `s3://bucket[/prefix]` or `gs://bucket[/prefix]` (remote stores
+ * are wrapped in `Backoff`); `$OPTUNA_STORAGE` and `$OPTUNA_ARTIFACT_STORE` stand in for `--storage`
+ * and `--store`. `--study NAME` picks the study when the storage holds more than one. `put` and `get`
+ * draw a progress bar (bytes, rate, ETA) on a terminal for transfers that last more than half a
+ * second, and stay quiet otherwise or with `--quiet`. Exit codes: 0 success, 1 failure, 2 usage error;
+ * errors are one line on stderr, without a stack trace. `get` writes under the recorded file name's
+ * base name only, and refuses (exit 1, nothing written) a name that has none; `ls` aligns columns by
+ * display width and escapes control characters. `sweep [DIR...] [--older-than 1h]` removes the
+ * temporary files that killed writes left in the store's folder and in download folders. `get` checks
+ * the digest recorded at upload, and `verify` audits a study (see docs/integrity.md). `serve` puts the
+ * artifacts behind HTTP and `url ID` prints a presigned download URL of an S3 or GCS store (see `./http`).
+ *
+ * A session on the demo's study
+ * (`export OPTUNA_STORAGE=./optuna-journal.log
+ * OPTUNA_ARTIFACT_STORE=./artifacts`):
+ *
+ * ```
+ * $ optuna-artifacts ls --trial 2
+ * ID                                    FILENAME     MIMETYPE       ENCODING  TRIAL  STATE
+ * cd1e0259-2feb-4c98-9c73-808affe7a366  trial-2.csv  text/csv       -         2      COMPLETE
+ * 0a8c3f76-fd6f-487b-bb9a-f0c524b57c63  trial-2.svg  image/svg+xml  -         2      COMPLETE
+ * $ optuna-artifacts put weights.bin
+ * 7a188643-c598-4e7c-8fcb-ef26025a4685	weights.bin
+ * $ optuna-artifacts ls
+ * ID                                    FILENAME     MIMETYPE                  ENCODING  TRIAL  STATE
+ * 7a188643-c598-4e7c-8fcb-ef26025a4685  weights.bin  application/octet-stream  -         study  -
+ * $ optuna-artifacts get 7a188643-c598-4e7c-8fcb-ef26025a4685 -o copy.bin
+ * $ optuna-artifacts get 7a188643-c598-4e7c-8fcb-ef26025a4685 -o copy.bin
+ * optuna-artifacts: Cannot download artifact "7a188643-c598-4e7c-8fcb-ef26025a4685" to "copy.bin": the file already exists; remove it or choose another path
+ * $ echo $?
+ * 1
+ * $ optuna-artifacts put weights.bin --trial 0
+ * optuna-artifacts: Cannot update trial 0: it has already finished (state COMPLETE); attach artifacts while the trial is RUNNING or WAITING, or to the study
+ * $ optuna-artifacts rm 7a188643-c598-4e7c-8fcb-ef26025a4685
+ * $ optuna-artifacts get --trial 2 --all -o best
+ * best/trial-2.csv
+ * best/trial-2.svg
+ * $ optuna-artifacts ls --all-trials --json    # for scripts: artifact_id, filename, mimetype, encoding, trial, state
+ * ```
+ *
  * @example Run it from a program
  * ```ts ignore
  * import { main } from "@optuna-deno/artifacts/cli";

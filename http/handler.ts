@@ -3,6 +3,85 @@
  * `Deno.serve`, Deno Deploy, Hono, Oak. The URLs are optuna-dashboard's artifact routes, so a
  * link that works against the dashboard works here.
  *
+ * ## Routes and behaviour
+ *
+ * `createArtifactHandler` (import `@optuna-deno/artifacts/http`) turns a store and a storage into a
+ * `(request: Request) => Promise<Response>` for `Deno.serve`, Deno Deploy, Hono or Oak, so artifacts
+ * can be handed to a browser, to optuna-dashboard's users or to another worker:
+ *
+ * ```ts ignore
+ * import { FileSystemArtifactStore } from "jsr:@optuna-deno/artifacts";
+ * import { JournalFileStorage } from "jsr:@optuna-deno/artifacts/journal";
+ * import { createArtifactHandler } from "jsr:@optuna-deno/artifacts/http";
+ *
+ * Deno.serve(createArtifactHandler({
+ *   artifactStore: new FileSystemArtifactStore("./artifacts"),
+ *   storage: new JournalFileStorage("./optuna-journal.log"),
+ *   // allowWrites: true, authorize: (request, { action, study, trial, artifactId }) => ...,
+ * }));
+ * ```
+ *
+ * | route (under `basePath`)                                                                 | what                                                                           |
+ * | ---------------------------------------------------------------------------------------- | ------------------------------------------------------------------------------ |
+ * | `GET`/`HEAD /artifacts/:studyId/:artifactId`, `/artifacts/:studyId/:trialId/:artifactId` | the bytes (optuna-dashboard's URLs)                                            |
+ * | `GET /api/artifacts/:studyId[/:trialId]`                                                 | the metadata as JSON (Python's field names)                                    |
+ * | `POST /api/artifacts/:studyId[/:trialId]`                                                | an upload: raw body with `?filename=`, a browser form, or the dashboard's JSON |
+ * | `DELETE /api/artifacts/:studyId[/:trialId]/:artifactId`                                  | a removal (204)                                                                |
+ * | `/studies/:name[/trials/:number]/artifacts[/:artifactId]`                                | the same by study name and trial number                                        |
+ * | `GET /`, `/ui/studies/:studyId`                                                          | an HTML index: studies; a study's and its trials' artifacts                    |
+ *
+ * - **Downloads stream** with the recorded `Content-Type` and `Content-Encoding`, `Content-Length`,
+ *   `Content-Disposition: inline` whose `filename*` keeps any Unicode name (RFC 6266/5987), an `ETag`
+ *   (the recorded SHA-256, else the id; `If-None-Match` answers 304), `HEAD`, and one `Range` (206;
+ *   416 with `Content-Range: bytes *&#47;size` past the end; several ranges or a malformed header get the
+ *   whole artifact, as RFC 9110 allows; `If-Range`). A full download from the file-system store is the
+ *   file's own stream, which `Deno.serve` sends without copying it through JavaScript. A range is
+ *   asked of the store as such (`open`'s `offset` and `length`: S3 and GCS fetch only the range), so
+ *   no transfer is cut short (under Deno 2.5 a GCS read cancelled part-way left the SDK's next request
+ *   hanging). A client that goes away cancels the store's stream. Artifacts are served with a
+ *   sandboxing `Content-Security-Policy` and `nosniff`, so an SVG or HTML artifact opened on this
+ *   origin runs no script.
+ * - **Uploads stream** into `uploadArtifact` (so the digest is recorded, a finished trial is 409 and
+ *   nothing is left behind): a raw body, `multipart/form-data` from a browser form (its first file,
+ *   read by a streaming parser that never holds the file whole), or optuna-dashboard's JSON with a
+ *   data URI. The file name goes through `safeFilename` (400 for `..`, empty or control characters).
+ *   `maxUploadBytes` answers 413 from `Content-Length` before anything is read, or as soon as a body
+ *   of unknown length passes the limit; nothing is stored either way. A browser's form post is
+ *   answered 303 back to the study's page.
+ * - **Presigned URLs**: with `redirectDownloads`, a download is a 302 to a URL the store signs
+ *   (`presign()`: S3 through `@aws-sdk/s3-request-presigner`, GCS's V4 signed URLs; 300 s by default,
+ *   `presignExpiresIn`), so the bytes never pass through the worker; `optuna-artifacts url ID` prints
+ *   one. Tested on s3rver, Swift and the GCS emulator by a plain `fetch` of the redirect, with
+ *   `Range`. The emulator checks no signature and ignores the response overrides: on GCS that part is
+ *   only checked for the URL's form; S3 and Swift honour both.
+ * - **Access control**: uploads and deletes are 403 unless `allowWrites`;
+ *   `authorize(request,
+ *   target)` decides every request once its URL is checked and before any
+ *   storage or store call (a refusal is 401 with `WWW-Authenticate: Bearer` when no `Authorization`
+ *   header came, else 403, without detail). Ids, numbers and names from the URL are checked first: a
+ *   bad one is 400, never 500; an artifact is served only under the study or trial that lists it (404
+ *   otherwise).
+ * - **Errors** are JSON `{"error": "..."}` with 400, 401, 403, 404, 405 (with `Allow`), 409, 413, 416;
+ *   500 says "Internal error" only, and `onError` (default `console.error`) gets the details.
+ * - **The HTML index** is server-rendered, with no script and no build step; every recorded value is
+ *   escaped, images (SVG included) show inline through `<img>`, text and CSV get a 2 KiB preview, and
+ *   each study and running trial gets an upload form when writes are allowed. Its own CSP allows
+ *   images from the same origin and form posts to it, nothing else.
+ * - **`optuna-artifacts serve --storage S --store T [--port 8000] [--host 127.0.0.1]
+ *   [--allow-writes] [--max-upload BYTES]`**
+ *   serves any journal's or database's artifacts with one command and no Python; read-only unless
+ *   `--allow-writes`.
+ * - Tested route by route on the memory store (`tests/http/handler_test.ts`), on `Deno.serve` with
+ *   clients that go away mid-download and mid-upload, against s3rver, Swift and the GCS emulator, and
+ *   in a real browser: Debian's Chromium driven by `npm:puppeteer-core` (`tests/http/browser_test.ts`:
+ *   the index lists the study, an SVG artifact decodes as a 200x100 image, a file chosen in the
+ *   trial's form lands in the trial with equal bytes and shows on the page, a download resumes with
+ *   `Range`; a screenshot is saved and checked to be a PNG). The browser test is skipped with a note
+ *   where `/usr/bin/chromium` is missing; CI installs it.
+ * - 100 concurrent 1 MiB downloads from the file-system store, warmed servers (see the report): 0.19 s
+ *   (526 MiB/s, 97 MiB peak RSS) through the handler, against 0.16 s (644 MiB/s, 72 MiB) for
+ *   `Deno.serve` with a plain file stream; the difference is the metadata lookups per request.
+ *
  * @example Usage
  * ```ts
  * import assert from "node:assert/strict";

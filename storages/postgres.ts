@@ -2,6 +2,9 @@
  * A study storage on a PostgreSQL database with Optuna's RDB schema, through the `postgres`
  * npm driver: the same database Python's `RDBStorage("postgresql://...")` uses.
  *
+ * The schema (which Python Optuna creates), the revisions accepted, the transactions and the
+ * encoding of values are {@linkcode RdbStorage}'s, shared with the other RDB storage.
+ *
  * @example Usage
  * ```ts ignore
  * import { PostgresStorage } from "@optuna-deno/artifacts/postgres";
@@ -14,7 +17,7 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import postgres from "npm:postgres@^3.4.9";
 import { RdbStorage } from "./rdb.ts";
 import type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";

@@ -2,6 +2,9 @@
  * A study storage on an SQLite database with Optuna's RDB schema, through `node:sqlite`
  * (built into Deno): the same file Python's `RDBStorage("sqlite:///path")` uses.
  *
+ * The schema (which Python Optuna creates), the revisions accepted, the transactions and the
+ * encoding of values are {@linkcode RdbStorage}'s, shared with the other RDB storage.
+ *
  * @example Usage
  * ```ts ignore
  * import { SqliteStorage } from "@optuna-deno/artifacts/sqlite";

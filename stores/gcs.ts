@@ -3,6 +3,34 @@
  * Object name = artifact id, as Python Optuna's `GCSArtifactStore`; unlike it, bodies stream
  * both ways with flat memory.
  *
+ * ## Usage and behaviour
+ *
+ * `GCSArtifactStore` (import `@optuna-deno/artifacts/gcs`) keeps artifacts in a bucket with the
+ * artifact id as the object name, as Python Optuna's `GCSArtifactStore`, on
+ * `npm:@google-cloud/storage`. A write streams through one resumable upload session (Python's store
+ * reads the whole file into memory first); an unfinished session never becomes an object, so a failed
+ * or aborted write leaves nothing. A read checks the object first (a missing one is
+ * `ArtifactNotFoundError` before any byte), then streams that generation from the offset; a full read
+ * is validated by the SDK's CRC32C, a read from an offset is not (see docs/integrity.md).
+ *
+ * ```ts ignore
+ * import { Storage } from "npm:@google-cloud/storage";
+ * import { GCSArtifactStore } from "jsr:@optuna-deno/artifacts/gcs";
+ *
+ * const artifactStore = new GCSArtifactStore("my-bucket", { client: new Storage() });
+ * // Without `client`: application default credentials, or STORAGE_EMULATOR_HOST when set.
+ * ```
+ *
+ * Tested against the Cloud Storage emulator of `firebase-tools` (pinned to 15.34.2), which
+ * `deno task test` starts by itself without its Java rules runtime (`tests/_gcs_emulator.mjs` serves
+ * the emulator's `StorageEmulator` directly; the first start downloads firebase-tools into Deno's
+ * cache). Emulator limits met: it keeps objects in memory, refuses non-resumable uploads over about
+ * 130 MiB, and hangs on chunked resumable uploads (`chunkSize`), hence one resumable session per write
+ * without `chunkSize`. A read cancelled part-way upsets the SDK's next request: under Deno 2.9 it
+ * fails once with "socket hang up" (`Backoff` retries it), under Deno 2.5 it can hang. Byte ranges are
+ * therefore asked as such (`open(id, { offset, length })`), never cut short, but a client that
+ * abandons a download in the middle still cancels the read.
+ *
  * @example Usage
  * ```ts ignore
  * import { Storage } from "npm:@google-cloud/storage";

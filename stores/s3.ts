@@ -3,6 +3,44 @@
  * OpenStack Swift's S3 API), on the official AWS SDK. Object key = artifact id, as Python
  * Optuna's `Boto3ArtifactStore`; unlike it, bodies stream both ways with flat memory.
  *
+ * ## Usage and behaviour
+ *
+ * `S3ArtifactStore` (import `@optuna-deno/artifacts/s3`) keeps artifacts in a bucket with the artifact
+ * id as the key, as Python Optuna's `Boto3ArtifactStore` does, on the official AWS SDK
+ * (`npm:@aws-sdk/client-s3`, multipart through `npm:@aws-sdk/lib-storage`). It streams both ways: a
+ * write holds at most `partSize * queueSize` bytes (8 MiB x 2 by default) whatever the artifact's
+ * size, where Python's store copies the whole file into memory first.
+ *
+ * ```ts ignore
+ * import { S3Client } from "npm:@aws-sdk/client-s3";
+ * import { S3ArtifactStore } from "jsr:@optuna-deno/artifacts/s3";
+ *
+ * const client = new S3Client({
+ *   endpoint: "http://127.0.0.1:9000", // MinIO, R2, Ceph, Swift's S3 API, ... or none for AWS
+ *   region: "us-east-1",
+ *   forcePathStyle: true,
+ *   credentials: { accessKeyId: "...", secretAccessKey: "..." },
+ *   requestChecksumCalculation: "WHEN_REQUIRED",
+ *   responseChecksumValidation: "WHEN_REQUIRED",
+ * });
+ * const artifactStore = new S3ArtifactStore("optuna-artifacts", { client, keyPrefix: "" });
+ * ```
+ *
+ * - Without `client`, one is built from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`,
+ *   `AWS_SECRET_ACCESS_KEY`, `AWS_ENDPOINT_URL`, ...).
+ * - **Checksums**: option `checksum: "when-required"` (default) or `"when-supported"` for the client
+ *   built here (see docs/integrity.md for what each server checks). Recent AWS SDKs default to
+ *   `WHEN_SUPPORTED`, which sends streamed bodies as `aws-chunked` with a trailing checksum; some
+ *   S3-compatible servers refuse that or store the framing bytes as content. Since parts are sent as
+ *   buffers, both modes work on s3rver and Swift (tested, with SHA-256 comparison). For a client you
+ *   pass, set `requestChecksumCalculation` on the client.
+ * - A failed or aborted write cancels its part requests, waits until none is running, then aborts its
+ *   multipart upload: no object, no pending upload and no request is left behind (checked with
+ *   `ListMultipartUploads` on Swift). `open` of a missing key is `ArtifactNotFoundError`; a 403 (wrong
+ *   credentials, no permission) stays the SDK's error. An offset is a `Range` request.
+ * - Tested against two real servers: s3rver (npm, started by `deno task test` itself) and OpenStack
+ *   Swift's S3 API (Debian's packages, started by `.ci/swift.sh`, mandatory in CI).
+ *
  * @example Usage
  * ```ts ignore
  * import { S3Client } from "npm:@aws-sdk/client-s3";
@@ -88,7 +126,7 @@ export interface S3ArtifactStoreOptions {
    * The largest content, in bytes, sent in one streaming `PutObject` when its length is known;
    * larger content, and content of unknown length, goes multipart. One PUT streams the body
    * once with no part bookkeeping: on s3rver and on Swift it was 2 to 3 times faster than
-   * multipart for 1 GiB (see the README's benchmarks). S3 allows up to 5 GiB in one PUT; AWS
+   * multipart for 1 GiB (see docs/benchmarks.md). S3 allows up to 5 GiB in one PUT; AWS
    * suggests multipart from about 100 MiB, for retries of single parts over long distances.
    *
    * @default {5 * 1024 * 1024 * 1024}
@@ -99,7 +137,7 @@ export interface S3ArtifactStoreOptions {
    * instead of the client's own handler, keeping the client's endpoint, credentials, signing
    * and retries. Deno's `node:http`, which the SDK's default handler uses, costs several times
    * more CPU per byte: a 1 GiB read from s3rver took 5.4 s through it and 1.6 s through fetch
-   * (see the README's benchmarks). Set `false` when reads need what only your client's handler
+   * (see docs/benchmarks.md). Set `false` when reads need what only your client's handler
    * has (a proxy agent, custom TLS).
    *
    * @default {true}
