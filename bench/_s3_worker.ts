@@ -4,7 +4,7 @@
 // then removes the object. The study lives in a journal file, so the download checks the digest
 // the upload recorded. Arguments: upload|download digest|no-digest single|multipart ENDPOINT
 // BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET JOURNAL.
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { createStudy, downloadArtifact, loadStudy, uploadArtifact } from "../mod.ts";
 import { JournalFileStorage } from "../storages/journal.ts";

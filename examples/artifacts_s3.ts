@@ -7,7 +7,7 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- the SDK the S3 store is built on (see README, Layout)
+// deno-lint-ignore no-import-prefix -- the SDK the S3 store is built on (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { S3ArtifactStore } from "../stores/s3.ts";
 import { runReferenceExample } from "./_reference.ts";

@@ -20,7 +20,7 @@
  *
  * @module
  */
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { Backoff } from "../mod.ts";
 import type { ArtifactStore, StudyStorage } from "../mod.ts";

@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL database per test, on the server .ci/run starts.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import postgres from "npm:postgres@^3.4.9";
 
 /** Runs `fn` on a fresh database; with `schema`, Python Optuna creates its tables first. */

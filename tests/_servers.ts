@@ -6,11 +6,11 @@ import { join } from "node:path";
 import { EventEmitter } from "node:events";
 import { generateKeyPairSync } from "node:crypto";
 import { fileURLToPath } from "node:url";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { Storage } from "npm:@google-cloud/storage@^8.4.0";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { OAuth2Client } from "npm:google-auth-library@^11.0.0";
 import { type Service, service } from "./_env.ts";
 

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { GetObjectCommand } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import { optunaPython, service } from "../_env.ts";
 import { pseudoRandomBytes, sha256Stream, withTempDir } from "../_helpers.ts";

@@ -4,7 +4,7 @@
 // (CI installs it).
 import assert from "node:assert/strict";
 import { join } from "node:path";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import puppeteer from "npm:puppeteer-core@^25.16.0";
 import { createArtifactHandler } from "../../http/handler.ts";
 import { getAllArtifactMeta } from "../../helpers/get_all_artifact_meta.ts";

@@ -1,6 +1,6 @@
 // PostgresStorage against a real PostgreSQL, on schemas that Python Optuna created.
 import assert from "node:assert/strict";
-// deno-lint-ignore no-import-prefix -- kept out of the import map (see README, Layout)
+// deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import postgres from "npm:postgres@^3.4.9";
 import { withDatabase } from "../_postgres.ts";
 import { StorageFormatError, UpdateFinishedTrialError } from "../../storages/errors.ts";

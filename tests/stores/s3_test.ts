@@ -1,4 +1,4 @@
-// deno-lint-ignore-file no-import-prefix -- SDKs stay out of the import map (see README, Layout)
+// deno-lint-ignore-file no-import-prefix -- SDKs stay out of the import map (see docs/development.md)
 // S3ArtifactStore against two real S3 servers: s3rver (started here) and OpenStack Swift's
 // S3 API (started by .ci/run; mandatory in CI).
 import assert from "node:assert/strict";
