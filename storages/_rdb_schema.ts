@@ -85,7 +85,7 @@ async function columnsOf(driver: RdbDriver, table: string): Promise<Set<string>>
     rows = await driver.query(sql, [table]);
   } catch (error) {
     // SQLite opens any file and finds out at the first query (SQLITE_NOTADB).
-    if (/file is not a database/i.test((error as Error).message ?? "")) {
+    if (driver.dialect === "sqlite" && await notADatabase(driver, error)) {
       throw new StorageFormatError(
         `Cannot use ${driver.description}: the file is not an SQLite database; give the ` +
           "path of a database Python Optuna created",
@@ -98,4 +98,20 @@ async function columnsOf(driver: RdbDriver, table: string): Promise<Set<string>>
     );
   }
   return new Set(rows.map((row) => String(row.name)));
+}
+
+/**
+ * Whether a failed SQLite query failed because the file is not a database: Deno 2.5's
+ * node:sqlite reports any failed prepare as "failed to prepare statement", so a pragma that
+ * reads the file's header is asked again for the reason.
+ */
+async function notADatabase(driver: RdbDriver, error: unknown): Promise<boolean> {
+  const says = (e: unknown) => /file is not a database/i.test((e as Error)?.message ?? "");
+  if (says(error)) return true;
+  try {
+    await driver.query("PRAGMA schema_version");
+    return false;
+  } catch (again) {
+    return says(again);
+  }
 }
