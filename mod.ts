@@ -85,7 +85,7 @@
  * ## API, next to Python's `optuna.artifacts`
  *
  * - `uploadArtifact({ artifactStore, studyOrTrial, filePath | body+filename, mimetype?,
- *   encoding?, storage?, signal?, onProgress?, recordDigest? })` → id: Python
+ *   encoding?, storage?, signal?, onProgress?, digest? })` → id: Python
  *   `upload_artifact(artifact_store=, file_path=, study_or_trial=, storage=, mimetype=,
  *   encoding=)`. `body` may be a `ReadableStream`, `Uint8Array`, `Blob` or string. Blob first
  *   (synced on a file system), then metadata (Python does the reverse); the blob is removed only
@@ -94,7 +94,7 @@
  *   studyOrTrial?, storage?, checkDigest? })`: Python `download_artifact(artifact_store=,
  *   artifact_id=, file_path=)`. Refuses an existing target (`Deno.errors.AlreadyExists`); writes a
  *   temporary file, syncs it and links it into place, so a failed or aborted download leaves no
- *   file; with `studyOrTrial`, checks the recorded digest first (`ArtifactCorruptedError`).
+ *   file; with `studyOrTrial`, checks the recorded digest (XXH3-128 or SHA-256) first (`ArtifactCorruptedError`).
  * - `getAllArtifactMeta(studyOrTrial, { storage?, onInvalidEntry? })` → `ArtifactMeta[]`: Python
  *   `get_all_artifact_meta(study_or_trial, storage=)`. Skips optuna-dashboard's `null` tombstones
  *   (Python raises `TypeError` on them) and reports, rather than throws on, malformed entries.

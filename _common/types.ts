@@ -20,12 +20,22 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 /**
+ * The hash function of a digest: `"xxh128"` (XXH3-128, the default: several times faster than
+ * SHA-256, and catches any accidental damage a 128-bit checksum can, but not a deliberate
+ * forgery) or `"sha256"` (SHA-256, cryptographic: no one can make other bytes with the same
+ * digest).
+ */
+export type DigestAlgorithm = "xxh128" | "sha256";
+
+/**
  * What `uploadArtifact` records of an artifact's bytes, under the system attribute
  * `artifact_digests:<artifact_id>` (Python Optuna and optuna-dashboard do not read it).
  */
 export interface ArtifactDigest {
-  /** The SHA-256 of the bytes, in lowercase hex. */
-  sha256: string;
+  /** The hash function. */
+  algorithm: DigestAlgorithm;
+  /** The hash of the bytes, in lowercase hex (32 digits for XXH3-128, 64 for SHA-256). */
+  hash: string;
   /** The size in bytes. */
   size: number;
 }

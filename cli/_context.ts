@@ -24,6 +24,7 @@ export const OPTIONS = {
   output: { type: "string", short: "o" },
   mimetype: { type: "string" },
   encoding: { type: "string" },
+  digest: { type: "string" },
   quiet: { type: "boolean", short: "q" },
   "older-than": { type: "string" },
   "fix-orphans": { type: "boolean" },

@@ -1,5 +1,6 @@
 // `put`: uploads files to the study or a trial.
 import type { StudyOrTrial } from "../study/study_or_trial.ts";
+import type { DigestAlgorithm } from "../helpers/types.ts";
 import { uploadArtifact } from "../helpers/upload_artifact.ts";
 import { UsageError } from "./_targets.ts";
 import { type Context, progress, trialNumber, trialOf } from "./_context.ts";
@@ -7,6 +8,7 @@ import { type Context, progress, trialNumber, trialOf } from "./_context.ts";
 export async function put(context: Context): Promise<number | void> {
   const { values, ids: files, storage, store, studyId } = context;
   if (files.length === 0) throw new UsageError("put takes one or more files");
+  const digest = digestOf(values.digest);
   const number = trialNumber(values);
   const studyOrTrial: StudyOrTrial = number === undefined
     ? { studyId, storage }
@@ -22,6 +24,7 @@ export async function put(context: Context): Promise<number | void> {
         filePath,
         mimetype: values.mimetype,
         encoding: values.encoding,
+        digest,
         onProgress: bar.onProgress,
       });
     } finally {
@@ -31,4 +34,10 @@ export async function put(context: Context): Promise<number | void> {
     if (!values.json) console.log(`${artifactId}\t${filePath}`);
   }
   if (values.json) console.log(JSON.stringify(uploaded, null, 2));
+}
+
+function digestOf(value: string | undefined): DigestAlgorithm | false {
+  if (value === undefined || value === "xxh128" || value === "sha256") return value ?? "xxh128";
+  if (value === "none") return false;
+  throw new UsageError(`Cannot record a "${value}" digest: use --digest xxh128, sha256 or none`);
 }

@@ -78,5 +78,6 @@ function verifyDetail(check: VerifyReport["artifacts"][number]): string {
   if (check.status === "missing") return "the metadata names a blob that does not exist";
   if (!expected || !actual) return "-";
   if (actual.size !== expected.size) return `size ${actual.size}, expected ${expected.size}`;
-  return `sha256 ${"sha256" in actual ? actual.sha256 : "?"}, expected ${expected.sha256}`;
+  const hash = "hash" in actual ? actual.hash : "?";
+  return `${expected.algorithm} ${hash}, expected ${expected.hash}`;
 }

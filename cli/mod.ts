@@ -79,8 +79,9 @@ Commands:
   get ID [-o FILE | -o -]                   download one artifact (default: its file name here),
                                             checked against its digest (not with -o -)
   get --trial N --all -o DIR                download every artifact of a trial into DIR
-  put FILE... [--trial N] [--mimetype T] [--encoding E] [--json]
-                                            upload files to the study or to a running trial
+  put FILE... [--trial N] [--mimetype T] [--encoding E] [--digest xxh128|sha256|none] [--json]
+                                            upload files to the study or to a running trial,
+                                            with a digest of each (default xxh128)
   rm ID [--trial N]                         remove an artifact (blob and metadata)
   url ID [--expires DURATION]               a presigned URL that downloads the artifact without
                                             credentials (S3, GCS; default 15m, at most 7d)

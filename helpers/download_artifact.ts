@@ -53,7 +53,7 @@ export interface DownloadArtifactOptions {
    */
   sync?: boolean;
   /**
-   * The study or trial the artifact belongs to. Given, the SHA-256 and size recorded at upload
+   * The study or trial the artifact belongs to. Given, the digest (XXH3-128 or SHA-256) and size recorded at upload
    * (`artifact_digests:<artifact_id>`) are looked up and checked: bytes that do not match fail
    * with {@linkcode ArtifactCorruptedError} and leave no file. Artifacts uploaded without a
    * digest (by Python Optuna, say) download unchecked.
@@ -100,7 +100,7 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
   const expected = options.studyOrTrial && options.checkDigest !== false
     ? await recordedDigest(resolveTarget(options.studyOrTrial, options.storage), artifactId)
     : undefined;
-  const digester = expected && new Digester();
+  const digester = expected && await Digester.create(expected.algorithm);
   const total = onProgress && artifactStore.stat
     ? (await artifactStore.stat(artifactId, { signal })).size
     : undefined;

@@ -44,4 +44,4 @@ export interface TransferProgress {
   total?: number;
 }
 
-export type { ArtifactDigest } from "../_common/types.ts";
+export type { ArtifactDigest, DigestAlgorithm } from "../_common/types.ts";

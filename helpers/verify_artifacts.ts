@@ -134,7 +134,7 @@ export interface VerifyReport {
 /**
  * Checks the artifacts of a study or a trial against the store, without changing anything but
  * (when asked) old orphans: each blob must exist, and where a digest was recorded at upload,
- * its size and SHA-256 must match. Then lists the store, where it can, for blobs that no
+ * its size and hash must match. Then lists the store, where it can, for blobs that no
  * metadata of any study in the storage names: such orphans are left by a process killed
  * between writing the blob and recording it, or by an interrupted removal.
  *
@@ -249,7 +249,7 @@ async function checkArtifact(
       if (size === undefined) await (await store.open(entry.artifactId, { signal })).cancel();
       return result(expected ? "ok" : "no-digest", size === undefined ? undefined : { size });
     }
-    const digester = new Digester();
+    const digester = await Digester.create(expected.algorithm);
     await pumpStream(
       await store.open(entry.artifactId, { signal }),
       (chunk) => digester.update(chunk),

@@ -64,7 +64,7 @@ export async function download(
     throw error;
   }
   // Artifacts never change under an id: the id (or the recorded digest) is a strong tag.
-  const etag = digest ? `"sha256-${digest.sha256}"` : `"${artifactId}"`;
+  const etag = digest ? `"${digest.algorithm}-${digest.hash}"` : `"${artifactId}"`;
   const headers = new Headers({
     "content-type": meta.mimetype,
     "content-disposition": contentDisposition(meta.filename),

@@ -32,7 +32,7 @@
  *
  * - **Downloads stream** with the recorded `Content-Type` and `Content-Encoding`, `Content-Length`,
  *   `Content-Disposition: inline` whose `filename*` keeps any Unicode name (RFC 6266/5987), an `ETag`
- *   (the recorded SHA-256, else the id; `If-None-Match` answers 304), `HEAD`, and one `Range` (206;
+ *   (the recorded digest, such as `"xxh128-<hash>"`, else the id; `If-None-Match` answers 304), `HEAD`, and one `Range` (206;
  *   416 with `Content-Range: bytes *&#47;size` past the end; several ranges or a malformed header get the
  *   whole artifact, as RFC 9110 allows; `If-Range`). A full download from the file-system store is the
  *   file's own stream, which `Deno.serve` sends without copying it through JavaScript. A range is

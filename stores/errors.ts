@@ -130,8 +130,8 @@ export class ArtifactPathEscapeError extends Error {
  * import assert from "node:assert/strict";
  * import { ArtifactCorruptedError } from "@optuna-deno/artifacts";
  * const error = new ArtifactCorruptedError("0f8c1f7e-3b5e-4a7b-9a57-6d1f0c2a9e10", {
- *   expected: { sha256: "a".repeat(64), size: 10 },
- *   actual: { sha256: "b".repeat(64), size: 9 },
+ *   expected: { algorithm: "xxh128", hash: "a".repeat(32), size: 10 },
+ *   actual: { algorithm: "xxh128", hash: "b".repeat(32), size: 9 },
  * });
  * assert.match(error.message, /expected 10 bytes/);
  * ```
@@ -155,9 +155,10 @@ export class ArtifactCorruptedError extends Error {
   ) {
     const { expected, actual } = digests;
     super(
-      `Artifact "${artifactId}" is corrupted: expected ${expected.size} bytes with SHA-256 ` +
-        `${expected.sha256}, the store returned ${actual.size} bytes with SHA-256 ` +
-        `${actual.sha256}; restore the blob from a backup or upload the artifact again`,
+      `Artifact "${artifactId}" is corrupted: expected ${expected.size} bytes with ` +
+        `${expected.algorithm} ${expected.hash}, the store returned ${actual.size} bytes with ` +
+        `${actual.algorithm} ${actual.hash}; restore the blob from a backup or upload the ` +
+        "artifact again",
     );
     this.name = "ArtifactCorruptedError";
     this.artifactId = artifactId;

@@ -10,6 +10,27 @@ export function sha256(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
+/**
+ * XXH3-128 of bytes, hex, through the `xxhsum` command (Debian's xxhash; `.ci/run` installs
+ * it): the reference implementation, not the library the module hashes with.
+ */
+export async function xxh128(bytes: Uint8Array): Promise<string> {
+  const child = new Deno.Command("xxhsum", {
+    args: ["-H2", "-"],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writing = (async () => {
+    const writer = child.stdin.getWriter();
+    await writer.write(bytes);
+    await writer.close();
+  })();
+  const [{ success, stdout, stderr }] = await Promise.all([child.output(), writing]);
+  if (!success) throw new Error(`xxhsum failed: ${new TextDecoder().decode(stderr)}`);
+  return new TextDecoder().decode(stdout).split(/\s/)[0];
+}
+
 /** SHA-256 of a stream, hex, read chunk by chunk. */
 export async function sha256Stream(stream: ReadableStream<Uint8Array>): Promise<string> {
   const hash = createHash("sha256");

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FIXTURES, sha256, withTempDir } from "../_helpers.ts";
+import { FIXTURES, sha256, withTempDir, xxh128 } from "../_helpers.ts";
+import type { JsonValue } from "../../storages/types.ts";
 import { JournalFileStorage } from "../../storages/journal.ts";
 import { FileSystemArtifactStore } from "../../stores/filesystem.ts";
 import { createStudy } from "../../study/create_study.ts";
@@ -338,6 +339,41 @@ Deno.test("cli sweep removes what a killed write left, in the store and in downl
   });
 });
 
+Deno.test("cli put --digest records XXH3-128 by default, SHA-256 or none on request, and refuses another name (exit 2)", async () => {
+  await withTempDir(async (dir) => {
+    const journal = join(dir, "journal.log");
+    await Deno.copyFile(join(V5, "interop.journal.log"), journal);
+    await Deno.mkdir(join(dir, "store"));
+    const target = ["--storage", journal, "--store", join(dir, "store")];
+    const bytes = new TextEncoder().encode("x\n1\n");
+    await Deno.writeFile(join(dir, "a.csv"), bytes);
+    const recorded: Record<string, JsonValue> = {};
+    for (const digest of [[], ["--digest", "sha256"], ["--digest", "none"]]) {
+      const put = await cli([
+        "put",
+        join(dir, "a.csv"),
+        "--trial",
+        "1",
+        "--json",
+        ...digest,
+        ...target,
+      ]);
+      assert.equal(put.code, 0, put.stderr);
+      const [{ artifact_id: id }] = JSON.parse(put.stdout);
+      const attrs = await new JournalFileStorage(journal).getTrialSystemAttrs(1);
+      recorded[digest[1] ?? "default"] = attrs[`artifact_digests:${id}`] ?? null;
+    }
+    assert.deepEqual(recorded, {
+      default: `{"xxh128": "${await xxh128(bytes)}", "size": 4}`,
+      sha256: `{"sha256": "${sha256(bytes)}", "size": 4}`,
+      none: null,
+    });
+    const bad = await cli(["put", join(dir, "a.csv"), "--digest", "md5", ...target]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /"md5" digest: use --digest xxh128, sha256 or none/);
+  });
+});
+
 Deno.test("cli verify: exit 0 when clean; names a damaged blob and an orphan with exit 1; --fix-orphans removes old orphans; get refuses damaged bytes", async () => {
   await withTempDir(async (dir) => {
     const journal = join(dir, "journal.log");
@@ -371,7 +407,9 @@ Deno.test("cli verify: exit 0 when clean; names a damaged blob and an orphan wit
     assert.equal(bad.code, 1);
     assert.match(
       bad.stdout,
-      new RegExp(`${id}\\s+a\\.csv\\s+1\\s+corrupted\\s+sha256 [0-9a-f]{64}`),
+      new RegExp(
+        `${id}\\s+a\\.csv\\s+1\\s+corrupted\\s+xxh128 [0-9a-f]{32}, expected [0-9a-f]{32}`,
+      ),
     );
     assert.match(bad.stdout, new RegExp(`orphan ${orphan} .*left in the store`));
     assert.match(bad.stdout, /1 corrupted; 1 orphans \(0 removed\)/);

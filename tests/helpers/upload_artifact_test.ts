@@ -14,7 +14,7 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy } from "../../study/create_study.ts";
 import { uploadArtifact } from "../../helpers/upload_artifact.ts";
 import type { StreamSource, WriteOptions } from "../../stores/types.ts";
-import { pseudoRandomBytes, sha256, stallingStream, withTempDir } from "../_helpers.ts";
+import { pseudoRandomBytes, sha256, stallingStream, withTempDir, xxh128 } from "../_helpers.ts";
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -40,7 +40,9 @@ Deno.test("uploadArtifact() from a file writes the blob and Python's exact attri
     assert.equal(sha256(await Deno.readFile(join(dir, "store", artifactId))), sha256(bytes));
     const attrs = await storage.getTrialSystemAttrs(trial.trialId);
     assert.deepEqual(attrs, {
-      [`artifact_digests:${artifactId}`]: `{"sha256": "${sha256(bytes)}", "size": ${bytes.length}}`,
+      [`artifact_digests:${artifactId}`]: `{"xxh128": "${await xxh128(
+        bytes,
+      )}", "size": ${bytes.length}}`,
       [`artifacts:${artifactId}`]:
         `{"artifact_id": "${artifactId}", "filename": "log.txt.gz", "mimetype": "text/plain", "encoding": "gzip"}`,
     });

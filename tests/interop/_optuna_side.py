@@ -54,13 +54,16 @@ def metas(storage, study_or_trial, is_trial):
     return [json.loads(v) for k, v in attrs.items() if k.startswith("artifacts:")]
 
 
-def sha256_of_download(store, artifact_id):
+def hashes_of_download(store, artifact_id):
+    """SHA-256 and XXH3-128 (the xxhash package, the C reference library) of Python's download."""
+    import xxhash
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "download")
         optuna.artifacts.download_artifact(
             artifact_store=store, artifact_id=artifact_id, file_path=path)
         with open(path, "rb") as f:
-            return hashlib.sha256(f.read()).hexdigest()
+            data = f.read()
+        return hashlib.sha256(data).hexdigest(), xxhash.xxh3_128_hexdigest(data)
 
 
 def listing(study):
@@ -215,12 +218,14 @@ def main():
         study = optuna.load_study(study_name=name, storage=storage)
         store = (optuna.artifacts.FileSystemArtifactStore(artifact_dir)
                  if HAS_ARTIFACTS else None)
-        out = {"study": metas(storage, study, False), "trials": {}, "sha256": {}}
+        out = {"study": metas(storage, study, False), "trials": {}, "sha256": {}, "xxh128": {}}
         for trial in study.get_trials(deepcopy=False):
             out["trials"][str(trial.number)] = metas(storage, trial, True)
         if store is not None:
             for meta in out["study"] + [m for ms in out["trials"].values() for m in ms]:
-                out["sha256"][meta["artifact_id"]] = sha256_of_download(store, meta["artifact_id"])
+                artifact_id = meta["artifact_id"]
+                out["sha256"][artifact_id], out["xxh128"][artifact_id] = hashes_of_download(
+                    store, artifact_id)
         # The raw attributes as Python reads them: the metadata values Python would write
         # itself, and the digests Deno records beside them (which get_all_artifact_meta skips).
         attrs = dict(storage.get_study_system_attrs(study._study_id))

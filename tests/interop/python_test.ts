@@ -148,7 +148,10 @@ for (const kind of kinds) {
             // digests match the bytes Python downloads.
             assert.deepEqual(Object.keys(listed.digests).toSorted(), denoIds.toSorted());
             for (const id of denoIds) {
-              assert.equal(listed.digests[id].sha256, listed.sha256[id], id);
+              assert.deepEqual(listed.digests[id], {
+                xxh128: listed.xxh128[id],
+                size: (await Deno.stat(join(artifactDir, id))).size,
+              }, id);
             }
             assert.deepEqual(
               Object.values(listed.meta_as_python_writes),

@@ -60,8 +60,8 @@ Deno.test("JournalFileStorage reads Optuna 3.3's spaced journal", async () => {
   }
 });
 
-// printf x | sha256sum
-const SHA256_OF_X = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881";
+// printf x | xxhsum -H2
+const XXH128_OF_X = "5c7401c0ec22eeeeeaf06c6480b2cd11";
 
 Deno.test("JournalFileStorage appends Python's exact line for an artifact", async () => {
   await withTempDir(async (dir) => {
@@ -85,7 +85,7 @@ Deno.test("JournalFileStorage appends Python's exact line for an artifact", asyn
       digestLine,
       new RegExp(
         `^\\{"op_code":9,"worker_id":"[0-9a-f-]+-\\d+","trial_id":1,"system_attr":\\{"artifact_digests:${id}":` +
-          `"\\{\\\\"sha256\\\\": \\\\"${SHA256_OF_X}\\\\", \\\\"size\\\\": 1\\}"\\}\\}\\n$`,
+          `"\\{\\\\"xxh128\\\\": \\\\"${XXH128_OF_X}\\\\", \\\\"size\\\\": 1\\}"\\}\\}\\n$`,
       ),
     );
     assert.match(

@@ -18,6 +18,7 @@ import {
   sha256,
   sha256Stream,
   stallingStream,
+  xxh128,
 } from "../_helpers.ts";
 
 /** How to get a fresh store for one test, and how to clean it up. */
@@ -376,46 +377,57 @@ export function storeConformance(fixture: StoreFixture): void {
   // Damage behind the metadata's back: the blob rewritten with other bytes of the same size,
   // then cut short. The digest recorded at upload must catch both, and leave no file.
   for (const [damage, replace] of DAMAGES) {
-    test(`a blob ${damage} fails the download with ArtifactCorruptedError and verify names it`, async (store) => {
-      const study = await createStudy();
-      const bytes = pseudoRandomBytes(300_000, 3);
-      const artifactId = await uploadArtifact({
-        artifactStore: store,
-        studyOrTrial: study,
-        body: bytes,
-        filename: "weights.bin",
-      });
-      await store.write(artifactId, () => chunked(replace(bytes)));
-      const dir = await Deno.makeTempDir();
-      try {
-        const filePath = `${dir}/weights.bin`;
-        await assert.rejects(
-          downloadArtifact({ artifactStore: store, artifactId, filePath, studyOrTrial: study }),
-          (error) =>
-            error instanceof ArtifactCorruptedError && error.artifactId === artifactId &&
-            error.expected.sha256 === sha256(bytes) && error.expected.size === bytes.length &&
-            error.actual.size === replace(bytes).length,
-        );
-        assert.deepEqual([...Deno.readDirSync(dir)], [], "no file, no temporary file");
-        const report = await verifyArtifacts({ artifactStore: store, studyOrTrial: study });
-        assert.equal(report.ok, false);
-        assert.deepEqual(
-          report.artifacts.map((a) => [a.artifactId, a.status]),
-          [[artifactId, "corrupted"]],
-        );
-        // The check is what stopped it: without it the damaged bytes come through.
-        await downloadArtifact({
+    for (const algorithm of ["xxh128", "sha256"] as const) {
+      test(`a blob ${damage} fails the download with ArtifactCorruptedError (${algorithm} digest) and verify names it`, async (store) => {
+        const study = await createStudy();
+        const bytes = pseudoRandomBytes(300_000, 3);
+        const artifactId = await uploadArtifact({
           artifactStore: store,
-          artifactId,
-          filePath,
           studyOrTrial: study,
-          checkDigest: false,
+          body: bytes,
+          filename: "weights.bin",
+          // The default is XXH3-128; SHA-256 on request.
+          digest: algorithm === "xxh128" ? undefined : algorithm,
         });
-        assert.equal(sha256(await Deno.readFile(filePath)), sha256(replace(bytes)));
-      } finally {
-        await Deno.remove(dir, { recursive: true });
-      }
-    });
+        await store.write(artifactId, () => chunked(replace(bytes)));
+        const [expected, actual] = await Promise.all(
+          [bytes, replace(bytes)].map((b) => algorithm === "sha256" ? sha256(b) : xxh128(b)),
+        );
+        const dir = await Deno.makeTempDir();
+        try {
+          const filePath = `${dir}/weights.bin`;
+          await assert.rejects(
+            downloadArtifact({ artifactStore: store, artifactId, filePath, studyOrTrial: study }),
+            (error) =>
+              error instanceof ArtifactCorruptedError && error.artifactId === artifactId &&
+              error.expected.algorithm === algorithm &&
+              error.expected.hash === expected &&
+              error.expected.size === bytes.length &&
+              error.actual.algorithm === algorithm &&
+              error.actual.hash === actual &&
+              error.actual.size === replace(bytes).length,
+          );
+          assert.deepEqual([...Deno.readDirSync(dir)], [], "no file, no temporary file");
+          const report = await verifyArtifacts({ artifactStore: store, studyOrTrial: study });
+          assert.equal(report.ok, false);
+          assert.deepEqual(
+            report.artifacts.map((a) => [a.artifactId, a.status]),
+            [[artifactId, "corrupted"]],
+          );
+          // The check is what stopped it: without it the damaged bytes come through.
+          await downloadArtifact({
+            artifactStore: store,
+            artifactId,
+            filePath,
+            studyOrTrial: study,
+            checkDigest: false,
+          });
+          assert.equal(sha256(await Deno.readFile(filePath)), sha256(replace(bytes)));
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
+      });
+    }
   }
 }
 
