@@ -1,9 +1,9 @@
 // One measured run of the FileSystem round trip: upload a file with uploadArtifact, then
 // download it with downloadArtifact. Prints a JSON line with the phase times in seconds.
-// Arguments: durable|scratch digest|no-digest SOURCE STORE_DIR TARGET. "scratch" turns the
+// Arguments: durable|scratch xxh128|sha256|no-digest SOURCE STORE_DIR TARGET. "scratch" turns the
 // syncs off (FileSystemArtifactStore({ sync: false }) and downloadArtifact({ sync: false }));
 // "no-digest" records no digest at upload and checks none at download.
-import { createStudy, FileSystemArtifactStore } from "../mod.ts";
+import { createStudy, type DigestAlgorithm, FileSystemArtifactStore } from "../mod.ts";
 import { timedRoundTrip } from "./_round_trip.ts";
 
 const [mode, digest, source, storeDir, target] = Deno.args;
@@ -17,6 +17,6 @@ console.log(JSON.stringify(
     source,
     target,
     sync,
-    digest: digest !== "no-digest",
+    digest: digest === "no-digest" ? false : digest as DigestAlgorithm,
   }),
 ));

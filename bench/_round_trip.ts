@@ -1,6 +1,12 @@
 // The measured phases of every store's benchmark worker: uploadArtifact of a file, then
 // downloadArtifact of it, timed apart.
-import { type ArtifactStore, downloadArtifact, type StudyOrTrial, uploadArtifact } from "../mod.ts";
+import {
+  type ArtifactStore,
+  type DigestAlgorithm,
+  downloadArtifact,
+  type StudyOrTrial,
+  uploadArtifact,
+} from "../mod.ts";
 
 /** Seconds per phase, and the artifact's id. */
 export interface RoundTripTimes {
@@ -17,17 +23,17 @@ export async function timedRoundTrip(options: {
   target: string;
   /** Whether the download syncs (downloadArtifact's default). */
   sync?: boolean;
-  /** Record a digest at upload and check it at download (the default), or neither. */
-  digest?: boolean;
+  /** The digest recorded at upload and checked at download (default XXH3-128), or none. */
+  digest?: DigestAlgorithm | false;
 }): Promise<RoundTripTimes> {
   const { artifactStore, studyOrTrial, source, target, sync } = options;
-  const digest = options.digest ?? true;
+  const digest = options.digest ?? "xxh128";
   let start = performance.now();
   const artifactId = await uploadArtifact({
     artifactStore,
     studyOrTrial,
     filePath: source,
-    recordDigest: digest,
+    digest,
   });
   const upload = (performance.now() - start) / 1000;
   start = performance.now();

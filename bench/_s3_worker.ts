@@ -2,11 +2,17 @@
 // is its own: "upload" runs uploadArtifact of a file through S3ArtifactStore and prints
 // {upload, artifactId}; "download" runs downloadArtifact of that artifact and prints {download},
 // then removes the object. The study lives in a journal file, so the download checks the digest
-// the upload recorded. Arguments: upload|download digest|no-digest single|multipart ENDPOINT
+// the upload recorded. Arguments: upload|download xxh128|sha256|no-digest single|multipart ENDPOINT
 // BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET JOURNAL.
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
-import { createStudy, downloadArtifact, loadStudy, uploadArtifact } from "../mod.ts";
+import {
+  createStudy,
+  type DigestAlgorithm,
+  downloadArtifact,
+  loadStudy,
+  uploadArtifact,
+} from "../mod.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
 
@@ -33,7 +39,7 @@ if (phase === "upload") {
     artifactStore,
     studyOrTrial: study,
     filePath: from,
-    recordDigest: checked,
+    digest: checked ? digest as DigestAlgorithm : false,
   });
   const upload = (performance.now() - start) / 1000;
   console.log(JSON.stringify({ upload, artifactId }));

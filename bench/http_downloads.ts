@@ -47,7 +47,7 @@ try {
         studyOrTrial: study,
         body,
         filename: `a-${i}.bin`,
-        recordDigest: false,
+        digest: false,
       }),
     );
   }

@@ -3,10 +3,10 @@
  * `report.md` with SVG plots of throughput and peak RSS against artifact size.
  *
  * - File system: optuna-deno's FileSystemArtifactStore (synced, the default, and
- *   `sync: false`, each with the digest recorded at upload and checked at download, the
- *   default; and `sync: false` without it) next to `cp`, `cp` + `sync FILE` and Python
- *   Optuna's store.
- * - S3: optuna-deno's S3ArtifactStore (with and without the digest) next to Python Optuna's
+ *   `sync: false`, each with an XXH3-128 digest (the default) and a SHA-256 one recorded at
+ *   upload and checked at download; and `sync: false` without one) next to `cp`, `cp` +
+ *   `sync FILE` and Python Optuna's store.
+ * - S3: optuna-deno's S3ArtifactStore (with each digest and without) next to Python Optuna's
  *   Boto3ArtifactStore, on s3rver (started here) and on Swift when `OPTUNA_TEST_SWIFT_S3` is
  *   set (as `.ci/run` sets it).
  * - Journal: `bench/journal_meta.ts`, whose table is copied in.
@@ -47,6 +47,13 @@ const sizes = values.sizes!.split(",").map(Number);
 const runs = Number(values.runs);
 const only = new Set(values.only!.split(","));
 const python = values.python!;
+/** A digest the workers record and check, or none. */
+type Digest = "xxh128" | "sha256" | "no-digest";
+const DIGEST_LABEL: Record<Digest, string> = {
+  xxh128: "XXH3-128",
+  sha256: "SHA-256",
+  "no-digest": "no digest",
+};
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const work = await Deno.makeTempDir({ prefix: "optuna-deno-report-" });
 
@@ -227,9 +234,9 @@ try {
   ];
 
   if (only.has("filesystem")) {
-    const deno = (sync: boolean, digest: boolean) =>
+    const deno = (sync: boolean, digest: Digest) =>
       worker(
-        `optuna-deno (${sync ? "synced" : "sync: false"}${digest ? "" : ", no digest"})`,
+        `optuna-deno (${sync ? "synced" : "sync: false"}, ${DIGEST_LABEL[digest]})`,
         Deno.execPath(),
         [
           "run",
@@ -237,7 +244,7 @@ try {
           "--allow-write",
           here("_filesystem_worker.ts"),
           sync ? "durable" : "scratch",
-          digest ? "digest" : "no-digest",
+          digest,
         ],
       );
     const contenders = [
@@ -246,9 +253,11 @@ try {
         "sh",
         ["-c", 'cp "$1" "$2" && sync "$2"', "sh", from, to],
       ]),
-      deno(true, true),
-      deno(false, true),
-      deno(false, false),
+      deno(true, "xxh128"),
+      deno(true, "sha256"),
+      deno(false, "xxh128"),
+      deno(false, "sha256"),
+      deno(false, "no-digest"),
     ];
     if (pyOptuna) {
       contenders.push(
@@ -294,9 +303,9 @@ try {
         },
       });
       // Each phase in its own process, so each has its own peak RSS.
-      const deno = (digest: boolean, put: "single" | "multipart"): Contender => {
-        const name = `optuna-deno${digest ? "" : " (no digest)"}` +
-          `${put === "multipart" ? " (multipart)" : ""}`;
+      const deno = (digest: Digest, put: "single" | "multipart"): Contender => {
+        const name = `optuna-deno (${DIGEST_LABEL[digest]}` +
+          `${put === "multipart" ? ", multipart" : ""})`;
         return {
           name,
           async run(source, dir) {
@@ -306,7 +315,7 @@ try {
                 "-A",
                 here("_s3_worker.ts"),
                 which,
-                digest ? "digest" : "no-digest",
+                digest,
                 put,
                 ...credentials,
                 from,
@@ -326,7 +335,12 @@ try {
           },
         };
       };
-      const contenders = [deno(true, "single"), deno(false, "single"), deno(true, "multipart")];
+      const contenders = [
+        deno("xxh128", "single"),
+        deno("sha256", "single"),
+        deno("no-digest", "single"),
+        deno("xxh128", "multipart"),
+      ];
       if (pyBoto) {
         contenders.push(
           python3(`Python Optuna ${pyBoto} (boto3)`, python, [here("_optuna_s3.py")]),
