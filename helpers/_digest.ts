@@ -6,7 +6,7 @@
 // those keys, never see it.
 // Pinned here, not in an import map: an importer of a clone (see the README) needs no map.
 // deno-lint-ignore no-import-prefix
-import { createXXHash128, type IHasher } from "npm:hash-wasm@4.13.0";
+import { createXXHash128 } from "npm:hash-wasm@4.13.0";
 import { createHash, type Hash } from "node:crypto";
 import { StorageFormatError } from "../storages/errors.ts";
 import { pythonJsonDumps } from "../_common/python_json.ts";
@@ -25,13 +25,17 @@ export const DEFAULT_DIGEST_ALGORITHM: DigestAlgorithm = "xxh128";
 
 const HEX_DIGITS: Record<DigestAlgorithm, number> = { xxh128: 32, sha256: 64 };
 
-/** The part of a hash function a digest needs: start, add bytes, finish. */
+/** The part of a hash function a digest needs, as hash-wasm's `IHasher` has it. */
 interface Hasher {
-  init(): void;
-  update(chunk: Uint8Array): void;
-  hex(): string;
+  /** Starts again from no bytes. */
+  init(): unknown;
+  /** Adds the next bytes. */
+  update(chunk: Uint8Array): unknown;
+  /** The hash of the bytes added since the start, in lowercase hex. */
+  digest(outputType: "hex"): string;
 }
 
+/** node:crypto's SHA-256 in hash-wasm's shape: a Hash cannot start again, so init makes one. */
 class Sha256 implements Hasher {
   #hash: Hash = createHash("sha256");
   init(): void {
@@ -40,25 +44,8 @@ class Sha256 implements Hasher {
   update(chunk: Uint8Array): void {
     this.#hash.update(chunk);
   }
-  hex(): string {
+  digest(): string {
     return this.#hash.digest("hex");
-  }
-}
-
-class Xxh128 implements Hasher {
-  #hasher: IHasher;
-  constructor(hasher: IHasher) {
-    this.#hasher = hasher;
-    hasher.init();
-  }
-  init(): void {
-    this.#hasher.init();
-  }
-  update(chunk: Uint8Array): void {
-    this.#hasher.update(chunk);
-  }
-  hex(): string {
-    return this.#hasher.digest("hex");
   }
 }
 
@@ -76,12 +63,13 @@ export class Digester {
 
   /** A digester for `algorithm` (the WebAssembly module is compiled once per process). */
   static async create(algorithm: DigestAlgorithm = DEFAULT_DIGEST_ALGORITHM): Promise<Digester> {
-    if (!(algorithm in HEX_DIGITS)) {
+    if (!Object.hasOwn(HEX_DIGITS, algorithm)) {
       throw new TypeError(
         `Cannot record a digest with "${algorithm}": use "xxh128" (the default) or "sha256"`,
       );
     }
-    const hasher = algorithm === "sha256" ? new Sha256() : new Xxh128(await createXXHash128());
+    // hash-wasm's hasher comes initialised.
+    const hasher = algorithm === "sha256" ? new Sha256() : await createXXHash128();
     return new Digester(algorithm, hasher);
   }
 
@@ -99,7 +87,7 @@ export class Digester {
 
   /** The digest of every byte added since the start or the last reset. */
   digest(): ArtifactDigest {
-    return { algorithm: this.algorithm, hash: this.#hasher.hex(), size: this.#size };
+    return { algorithm: this.algorithm, hash: this.#hasher.digest("hex"), size: this.#size };
   }
 }
 
