@@ -36,8 +36,9 @@ export async function put(context: Context): Promise<number | void> {
   if (values.json) console.log(JSON.stringify(uploaded, null, 2));
 }
 
-function digestOf(value: string | undefined): DigestAlgorithm | false {
-  if (value === undefined || value === "xxh128" || value === "sha256") return value ?? "xxh128";
+/** The `--digest` option; unset is uploadArtifact's default. */
+function digestOf(value: string | undefined): DigestAlgorithm | false | undefined {
+  if (value === undefined || value === "xxh128" || value === "sha256") return value;
   if (value === "none") return false;
   throw new UsageError(`Cannot record a "${value}" digest: use --digest xxh128, sha256 or none`);
 }

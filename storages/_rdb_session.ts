@@ -3,7 +3,7 @@
 // `BEGIN IMMEDIATE` already holds the database's write lock; PostgreSQL locks the row
 // (`SELECT ... FOR UPDATE`), as Python's RDBStorage does (`with_for_update()`).
 import { StudyNotFoundError, TrialNotFoundError, UpdateFinishedTrialError } from "./errors.ts";
-import type { RdbDriver, RdbQuery, RdbRow } from "./rdb_driver.ts";
+import type { RdbDriver, RdbQuery } from "./rdb_driver.ts";
 import { checkSchema, schemaRevision } from "./_rdb_schema.ts";
 import { trialState } from "./_rdb_trials.ts";
 import { isFinished } from "./_trial_state.ts";
@@ -43,11 +43,6 @@ export class RdbSession {
     this.#schemaChecked.catch(() => this.#schemaChecked = undefined);
     await this.#schemaChecked;
     return this.#driver;
-  }
-
-  /** One statement outside a transaction. */
-  async read(sql: string, params: unknown[] = []): Promise<RdbRow[]> {
-    return await (await this.ready()).query(sql, params);
   }
 
   /** One transaction. */
