@@ -4,6 +4,7 @@
 
 import { abortableStream } from "./stream.ts";
 import { onAbort } from "./abort.ts";
+import { StreamFiller } from "./stream_filler.ts";
 
 const READ_CHUNK_SIZE = 1024 * 1024;
 
@@ -141,50 +142,15 @@ export async function copyStreamToFile(
 ): Promise<number> {
   const { signal, onChunk } = options;
   signal?.throwIfAborted();
-  let byob: ReadableStreamBYOBReader | undefined;
-  try {
-    byob = stream.getReader({ mode: "byob" });
-  } catch {
-    // not a byte stream: its chunks are copied into the buffers
-  }
-  const reader = byob ?? stream.getReader();
-  const stopListening = onAbort(signal, (reason) => reader.cancel(reason).catch(() => {}));
-  let rest: Uint8Array | undefined; // what of a chunk did not fit in the last buffer
-
-  /** Fills `buffer` from the stream; a BYOB read hands it back as a new ArrayBuffer. */
-  const fill = async (buffer: ArrayBuffer) => {
-    let used = 0;
-    while (used < buffer.byteLength) {
-      if (byob) {
-        const { done, value } = await byob.read(
-          new Uint8Array(buffer, used, buffer.byteLength - used),
-        );
-        if (value) buffer = value.buffer as ArrayBuffer;
-        if (done) return { buffer, used, done };
-        used += value.byteLength;
-      } else {
-        if (!rest) {
-          const { done, value } = await (reader as ReadableStreamDefaultReader<Uint8Array>)
-            .read();
-          if (done) return { buffer, used, done };
-          rest = value;
-        }
-        const count = Math.min(rest.length, buffer.byteLength - used);
-        new Uint8Array(buffer, used, count).set(rest.subarray(0, count));
-        used += count;
-        rest = count < rest.length ? rest.subarray(count) : undefined;
-      }
-    }
-    return { buffer, used, done: false };
-  };
-
+  const filler = new StreamFiller(stream);
+  const stopListening = onAbort(signal, (reason) => filler.cancel(reason));
   const buffers = [new ArrayBuffer(WRITE_BUFFER_SIZE), new ArrayBuffer(WRITE_BUFFER_SIZE)];
   let writing: Promise<void> | undefined;
   let copied = 0;
   try {
     for (let turn = 0;; turn ^= 1) {
       // This buffer's last write was awaited in the turn before: it is free to fill.
-      const { buffer, used, done } = await fill(buffers[turn]);
+      const { buffer, used, done } = await filler.fill(buffers[turn]);
       buffers[turn] = buffer;
       signal?.throwIfAborted(); // a cancel by the abort ends the stream early: never a success
       if (used > 0) {
@@ -202,10 +168,10 @@ export async function copyStreamToFile(
     return copied;
   } catch (error) {
     await writing?.catch(() => {}); // never leave a write in flight on a buffer
-    await reader.cancel(error).catch(() => {});
+    await filler.cancel(error);
     throw error;
   } finally {
     stopListening();
-    reader.releaseLock();
+    filler.release();
   }
 }

@@ -138,3 +138,23 @@ export function tapChunks(
     }),
   );
 }
+
+/** Passes `stream` through, with each error of its source replaced by `onError`'s result. */
+export function mapErrors(
+  stream: ReadableStream<Uint8Array>,
+  onError: (error: unknown) => unknown,
+): ReadableStream<Uint8Array> {
+  const reader = stream.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      } catch (error) {
+        throw onError(error);
+      }
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}

@@ -2,8 +2,9 @@
 // is its own: "upload" runs uploadArtifact of a file through S3ArtifactStore and prints
 // {upload, artifactId}; "download" runs downloadArtifact of that artifact and prints {download},
 // then removes the object. The study lives in a journal file, so the download checks the digest
-// the upload recorded. Arguments: upload|download xxh128|sha256|no-digest single|multipart ENDPOINT
-// BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET JOURNAL.
+// the upload recorded. Arguments: upload|download xxh128|sha256|no-digest single|multipart
+// RANGES (downloadConcurrency) ENDPOINT BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET
+// JOURNAL.
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import {
@@ -16,8 +17,19 @@ import {
 import { JournalFileStorage } from "../storages/journal.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
 
-const [phase, digest, put, endpoint, bucket, accessKeyId, secretAccessKey, from, to, journal] =
-  Deno.args;
+const [
+  phase,
+  digest,
+  put,
+  ranges,
+  endpoint,
+  bucket,
+  accessKeyId,
+  secretAccessKey,
+  from,
+  to,
+  journal,
+] = Deno.args;
 const client = new S3Client({
   endpoint,
   region: "us-east-1",
@@ -29,6 +41,7 @@ const client = new S3Client({
 const artifactStore = new S3ArtifactStore(bucket, {
   client,
   singlePutMaxSize: put === "multipart" ? 0 : undefined,
+  downloadConcurrency: Number(ranges),
 });
 const storage = new JournalFileStorage(journal);
 const checked = digest !== "no-digest";

@@ -9,6 +9,7 @@ import type { StudyOrTrial } from "../study/study_or_trial.ts";
 import type { ArtifactHandlerOptions } from "./handler.ts";
 import { base, HttpError } from "./_routes.ts";
 import { json, snake } from "./_responses.ts";
+import { mapErrors } from "../_common/stream.ts";
 
 export async function upload(
   options: ArtifactHandlerOptions,
@@ -31,19 +32,9 @@ export async function upload(
   let tooLarge = false;
   let received = 0;
   let bodyFailed = false;
-  const reader = body.getReader();
-  const watched = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) controller.close();
-        else controller.enqueue(value);
-      } catch (error) {
-        bodyFailed = true; // the client went away, or its form broke off
-        throw error;
-      }
-    },
-    cancel: (reason) => reader.cancel(reason),
+  const watched = mapErrors(body, (error) => {
+    bodyFailed = true; // the client went away, or its form broke off
+    return error;
   });
   const capped = max === undefined ? watched : watched.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({

@@ -1,14 +1,5 @@
 // A bare stream given to Backoff.write: offered to each attempt until a chunk has been read.
 
-/** Carries the error of a bare stream that failed by itself, past the retry loop. */
-export class SourceFailed extends Error {
-  readonly error: unknown;
-  constructor(error: unknown) {
-    super("The source stream failed", { cause: error });
-    this.error = error;
-  }
-}
-
 /**
  * A bare stream offered to several attempts: each attempt gets a view of it, and a retry is
  * possible only while no chunk has been read.

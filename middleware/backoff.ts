@@ -15,6 +15,7 @@
  * @module
  */
 import {
+  ArtifactChangedError,
   ArtifactNotFoundError,
   ArtifactPathEscapeError,
   InvalidArtifactIdError,
@@ -30,13 +31,15 @@ import type {
   OpenOptions,
   PresignOptions,
   RemoveOptions,
+  RetryRange,
   StatOptions,
   StreamSource,
   WriteFileOptions,
   WriteOptions,
 } from "../stores/types.ts";
 import type { BackoffOptions, RetryInfo } from "./backoff_options.ts";
-import { ReplayableUntilRead, SourceFailed } from "./_replayable_source.ts";
+import { ReplayableUntilRead } from "./_replayable_source.ts";
+import { GiveUp } from "./_give_up.ts";
 import { StreamConsumedError } from "./stream_consumed_error.ts";
 import { sleep } from "../_common/sleep.ts";
 
@@ -104,8 +107,9 @@ export class Backoff implements ArtifactStore {
 
   /**
    * Copies an artifact into a local file through the wrapped store's fast path, retrying
-   * failures (each attempt copies from the start again and starts a new observer); present
-   * when the wrapped store has it.
+   * failures (each attempt copies from the start again and starts a new observer); a store
+   * that downloads in byte ranges (S3, GCS) retries a failed range alone, with a budget of its
+   * own. Present when the wrapped store has it.
    */
   readonly copyToFile?: (
     artifactId: string,
@@ -158,13 +162,23 @@ export class Backoff implements ArtifactStore {
         );
     }
     if (copyToFile) {
-      this.copyToFile = (artifactId, filePath, o = {}) =>
-        this.#once(
-          "open",
-          artifactId,
-          o.signal,
-          (signal) => copyToFile.call(store, artifactId, filePath, { ...o, signal }),
-        );
+      this.copyToFile = async (artifactId, filePath, o = {}) => {
+        // Each range of a ranged download has a budget of its own, as an open() has; once
+        // one is spent, the copy fails without starting over.
+        const retryRange: RetryRange = (fetch, signal) =>
+          this.#retry("open", artifactId, { attempt: 0 }, this.#combined(signal), fetch)
+            .catch((error) => Promise.reject(new GiveUp(error)));
+        try {
+          return await this.#once(
+            "open",
+            artifactId,
+            o.signal,
+            (signal) => copyToFile.call(store, artifactId, filePath, { ...o, signal, retryRange }),
+          );
+        } catch (error) {
+          throw error instanceof GiveUp ? error.error : error;
+        }
+      };
     }
     // A listing is passed through: a page cannot be retried from outside the store.
     if (list) this.list = (o) => list.call(store, o);
@@ -270,14 +284,14 @@ export class Backoff implements ArtifactStore {
           return await this.#store.write(artifactId, source.attempt(), { ...options, signal });
         } catch (error) {
           // The source itself failed (a client that went away): no attempt can fix that.
-          if (source.failure) throw new SourceFailed(source.failure.error);
+          if (source.failure) throw new GiveUp(source.failure.error);
           if (source.read) throw new StreamConsumedError(artifactId, error);
           throw error;
         }
       });
     } catch (error) {
       source.cancel(error);
-      throw error instanceof SourceFailed ? error.error : error;
+      throw error instanceof GiveUp ? error.error : error;
     }
   }
 
@@ -355,7 +369,8 @@ export class Backoff implements ArtifactStore {
 /** Errors that another attempt cannot fix. */
 function isFinal(error: unknown): boolean {
   return error instanceof ArtifactNotFoundError || error instanceof InvalidArtifactIdError ||
+    error instanceof ArtifactChangedError ||
     error instanceof ArtifactPathEscapeError || error instanceof RangeError ||
-    error instanceof StreamConsumedError || error instanceof SourceFailed ||
+    error instanceof StreamConsumedError || error instanceof GiveUp ||
     (error instanceof DOMException && error.name === "AbortError");
 }

@@ -1,6 +1,6 @@
 // What the S3 and GCS stores share: a bucket and a key prefix, the id check, the not-found
 // error, and the clean-up of a write that an abort reached only after the object existed.
-import { ArtifactNotFoundError } from "./errors.ts";
+import { ArtifactChangedError, ArtifactNotFoundError } from "./errors.ts";
 import { isArtifactId, validateArtifactId } from "./_artifact_id.ts";
 
 /** A bucket with an optional key prefix, named as `s3://bucket/prefix` or `gs://...`. */
@@ -30,10 +30,17 @@ export class BucketKeys {
 
   /** The error for an object that does not exist. */
   notFound(artifactId: string, cause: unknown): ArtifactNotFoundError {
-    return new ArtifactNotFoundError(artifactId, {
-      location: `${this.#scheme}://${this.bucket}/${this.keyPrefix}`,
-      cause,
-    });
+    return new ArtifactNotFoundError(artifactId, { location: this.location, cause });
+  }
+
+  /** The error for an object written again during a ranged download. */
+  changed(artifactId: string, cause: unknown): ArtifactChangedError {
+    return new ArtifactChangedError(artifactId, { location: this.location, cause });
+  }
+
+  /** The bucket and prefix, as `s3://bucket/prefix`. */
+  get location(): string {
+    return `${this.#scheme}://${this.bucket}/${this.keyPrefix}`;
   }
 }
 

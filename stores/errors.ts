@@ -166,3 +166,36 @@ export class ArtifactCorruptedError extends Error {
     this.actual = actual;
   }
 }
+
+/**
+ * Raised when an artifact was replaced while it was being downloaded in byte ranges: the
+ * ranges would mix two versions, so the download stops and writes nothing. Download it again.
+ *
+ * @example Usage
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArtifactChangedError } from "@optuna-deno/artifacts";
+ * const error = new ArtifactChangedError("a1", { location: "s3://bucket/" });
+ * assert.match(error.message, /changed during the download/);
+ * ```
+ */
+export class ArtifactChangedError extends Error {
+  /** The artifact that changed. */
+  readonly artifactId: string;
+  /**
+   * Creates the error.
+   *
+   * @param artifactId The artifact's id.
+   * @param options Where it is stored, and the server's answer as `cause`.
+   */
+  constructor(artifactId: string, options?: ArtifactNotFoundErrorOptions) {
+    const where = options?.location ? ` in "${options.location}"` : "";
+    super(
+      `Artifact "${artifactId}"${where} changed during the download (it was written again): ` +
+        "download it again",
+      options,
+    );
+    this.name = "ArtifactChangedError";
+    this.artifactId = artifactId;
+  }
+}

@@ -47,15 +47,20 @@ import { pipeline } from "node:stream/promises";
 import { type File, type GetFilesOptions, Storage } from "npm:@google-cloud/storage@^8.4.0";
 import { checkOffsetWithin, validateLength, validateOffset } from "./_artifact_id.ts";
 import { BucketKeys, undoIfAborted } from "./_bucket.ts";
+import { copyObjectToFile, readObject } from "./_gcs_download.ts";
+import { type RangedDownload, rangedDownload } from "./_ranged_copy.ts";
+export type { RangedDownloadOptions } from "./types.ts";
 import { onAbort } from "../_common/abort.ts";
 import { resolveSource } from "../_common/stream.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
+  CopyToFileOptions,
   ListedArtifact,
   ListOptions,
   OpenOptions,
   PresignOptions,
+  RangedDownloadOptions,
   RemoveOptions,
   StatOptions,
   StreamSource,
@@ -77,7 +82,7 @@ export interface GCSClientLike {
 }
 
 /** Options of {@linkcode GCSArtifactStore}. */
-export interface GCSArtifactStoreOptions {
+export interface GCSArtifactStoreOptions extends RangedDownloadOptions {
   /**
    * The client to use (project, credentials, endpoint). Without one, `new Storage()` uses
    * application default credentials, and `STORAGE_EMULATOR_HOST` when it is set.
@@ -110,6 +115,7 @@ export interface GCSArtifactStoreOptions {
 export class GCSArtifactStore implements ArtifactStore {
   #keys: BucketKeys;
   #client: Storage;
+  #ranges: RangedDownload;
 
   /**
    * Creates a store on a bucket, which must exist.
@@ -120,6 +126,7 @@ export class GCSArtifactStore implements ArtifactStore {
   constructor(bucket: string, options: GCSArtifactStoreOptions = {}) {
     this.#keys = new BucketKeys("gs", bucket, options.keyPrefix);
     this.#client = (options.client as Storage | undefined) ?? new Storage();
+    this.#ranges = rangedDownload(options);
   }
 
   /**
@@ -160,15 +167,59 @@ export class GCSArtifactStore implements ArtifactStore {
     const pinned = this.#bucket().file(file.name, generation ? { generation } : undefined);
     // A full read is validated by the SDK (CRC32C against the x-goog-hash header); a `start`,
     // even 0, makes it a ranged read, which the SDK cannot check.
-    const node = pinned.createReadStream(
+    return readObject(
+      pinned,
       length !== undefined
         ? { start: offset, end: Math.min(size, offset + length) - 1 }
         : offset > 0
         ? { start: offset }
-        : {},
+        : undefined,
+      options.signal,
     );
-    node.once("close", onAbort(options.signal, (reason) => node.destroy(reason as Error)));
-    return Readable.toWeb(node) as ReadableStream<Uint8Array>;
+  }
+
+  /**
+   * Downloads an object into a local file: `downloadArtifact` uses it. An object larger than
+   * `downloadPartSize` comes in byte ranges of its current generation fetched
+   * `downloadConcurrency` at a time, with memory at `downloadPartSize * downloadConcurrency`;
+   * the SDK cannot validate ranged reads, so the CRC32C of the bytes in order is compared with
+   * the object's. A generation replaced meanwhile fails with `ArtifactChangedError`. A smaller
+   * object is one read, validated by the SDK. Under `Backoff`, a failed range alone is fetched
+   * again.
+   *
+   * @param artifactId The artifact's id.
+   * @param filePath The file to create or replace.
+   * @param options A signal, an observer of the bytes and a retrier of ranges.
+   * @throws {ArtifactNotFoundError} When the object does not exist; nothing is created then.
+   * @throws {ArtifactChangedError} When the object is written again during a ranged download.
+   */
+  async copyToFile(
+    artifactId: string,
+    filePath: string,
+    options: CopyToFileOptions = {},
+  ): Promise<void> {
+    const file = this.#file(artifactId);
+    options.signal?.throwIfAborted();
+    let metadata: File["metadata"];
+    try {
+      [metadata] = await file.getMetadata();
+    } catch (error) {
+      throw this.#notFound(error, artifactId);
+    }
+    options.signal?.throwIfAborted();
+    const { generation } = metadata;
+    await copyObjectToFile(
+      {
+        pinned: this.#bucket().file(file.name, generation ? { generation } : undefined),
+        size: Number(metadata.size ?? 0),
+        crc32c: metadata.crc32c,
+        what: `artifact "${artifactId}" from gs://${this.#keys.bucket}/${file.name}`,
+        changed: (error) => this.#keys.changed(artifactId, error),
+      },
+      filePath,
+      this.#ranges,
+      options,
+    );
   }
 
   /**

@@ -58,6 +58,8 @@
  * @module
  */
 export { S3ArtifactStore } from "./s3_artifact_store.ts";
+import type { RangedDownloadOptions } from "./types.ts";
+export type { RangedDownloadOptions };
 
 /**
  * When the SDK adds checksums to requests: `"when-required"` only for the operations that
@@ -86,7 +88,7 @@ export interface S3ClientLike {
 }
 
 /** Options of {@linkcode S3ArtifactStore}. */
-export interface S3ArtifactStoreOptions {
+export interface S3ArtifactStoreOptions extends RangedDownloadOptions {
   /**
    * The client to use: your endpoint, region, credentials, path style. Without one, a client
    * is built from the environment (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_ENDPOINT_URL`, ...)

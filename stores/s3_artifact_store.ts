@@ -15,7 +15,8 @@ import { BucketKeys, undoIfAborted } from "./_bucket.ts";
 import { multipartUpload, putObject } from "./_s3_upload.ts";
 import { onAbort } from "../_common/abort.ts";
 import { abortableStream, resolveSource, takeBytes } from "../_common/stream.ts";
-import { copyStreamToFile } from "../_common/file_stream.ts";
+import { type RangedDownload, rangedDownload } from "./_ranged_copy.ts";
+import { copyObjectToFile, type GetOutput, status } from "./_s3_download.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -59,6 +60,7 @@ export class S3ArtifactStore implements ArtifactStore {
   #queueSize: number;
   #singlePutMaxSize: number;
   #readHandler?: FetchHttpHandler;
+  #ranges: RangedDownload;
 
   /**
    * Creates a store on a bucket, which must exist.
@@ -77,6 +79,7 @@ export class S3ArtifactStore implements ArtifactStore {
     this.#queueSize = Math.max(1, options.queueSize ?? 2);
     this.#singlePutMaxSize = Math.min(options.singlePutMaxSize ?? MAX_SINGLE_PUT, MAX_SINGLE_PUT);
     if (options.fetchReads ?? true) this.#readHandler = new FetchHttpHandler();
+    this.#ranges = rangedDownload(options);
   }
 
   /**
@@ -113,7 +116,7 @@ export class S3ArtifactStore implements ArtifactStore {
         : offset > 0
         ? `bytes=${offset}-`
         : undefined;
-      const body = await this.#get(key, range, abort.signal);
+      const { body } = await this.#get(key, range, abort.signal);
       // Some servers answer "bytes=0-0" with the whole object (s3rver): cut to the range.
       const reader = (length === undefined ? body : takeBytes(body, length)).getReader();
       return abortableStream({
@@ -135,16 +138,21 @@ export class S3ArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Downloads an object into a local file, read through `fetch` straight into two reused
-   * 1 MiB buffers (no chunk allocated on the way), one filling while the other is written:
-   * `downloadArtifact` uses it. A broken transfer fails the call; `Backoff` then copies again
-   * from the start (`open()` resumes at the byte it reached instead).
+   * Downloads an object into a local file: `downloadArtifact` uses it. An object larger than
+   * `downloadPartSize` comes in byte ranges fetched `downloadConcurrency` at a time, each
+   * pinned to the first response's ETag (`If-Match`), so an object written again meanwhile
+   * fails with `ArtifactChangedError` instead of mixing two versions; memory stays at
+   * `downloadPartSize * downloadConcurrency`. A smaller object, or any object with
+   * `downloadConcurrency: 1`, is one stream read straight into two reused 1 MiB buffers. The
+   * observer sees every byte in order either way. A failed range fails the copy; under
+   * `Backoff`, that range alone is fetched again.
    *
    * @param artifactId The artifact's id.
    * @param filePath The file to create or replace.
-   * @param options A signal and an observer of the bytes.
+   * @param options A signal, an observer of the bytes and a retrier of ranges.
    * @throws {ArtifactNotFoundError} When the object does not exist (HTTP 404); nothing is
    *   created then.
+   * @throws {ArtifactChangedError} When the object is written again during a ranged download.
    */
   async copyToFile(
     artifactId: string,
@@ -152,49 +160,40 @@ export class S3ArtifactStore implements ArtifactStore {
     options: CopyToFileOptions = {},
   ): Promise<void> {
     const key = this.#keys.key(artifactId);
-    const { signal } = options;
-    signal?.throwIfAborted();
-    const abort = new AbortController();
-    const stopListening = onAbort(signal, (reason) => abort.abort(reason));
-    try {
-      let body: ReadableStream<Uint8Array>;
-      try {
-        body = await this.#get(key, undefined, abort.signal);
-      } catch (error) {
-        signal?.throwIfAborted();
-        throw this.#notFound(error, artifactId);
-      }
-      let file: Deno.FsFile;
-      try {
-        file = await Deno.open(filePath, { write: true, create: true, truncate: true });
-      } catch (error) {
-        await body.cancel().catch(() => {});
-        throw options.onWriteError?.(error) ?? error;
-      }
-      try {
-        await copyStreamToFile(body, file, {
-          signal,
-          onChunk: options.observeChunks?.(),
-          onWriteError: options.onWriteError,
-        });
-      } finally {
-        file.close();
-      }
-    } finally {
-      stopListening();
-    }
+    options.signal?.throwIfAborted();
+    await copyObjectToFile(
+      {
+        get: (range, signal, ifMatch) => this.#get(key, range, signal, ifMatch),
+        what: `artifact "${artifactId}" from s3://${this.#keys.bucket}/${key}`,
+        notFound: (error) => this.#notFound(error, artifactId),
+        changed: (error) => this.#keys.changed(artifactId, error),
+      },
+      filePath,
+      this.#ranges,
+      options,
+    );
   }
 
-  /** Sends a GetObject (through fetch, unless `fetchReads` is off) and returns its body. */
+  /** Sends a GetObject (through fetch, unless `fetchReads` is off). */
   async #get(
     key: string,
     range: string | undefined,
     abortSignal: AbortSignal,
-  ): Promise<ReadableStream<Uint8Array>> {
-    const command = new GetObjectCommand({ Bucket: this.#keys.bucket, Key: key, Range: range });
+    ifMatch?: string,
+  ): Promise<GetOutput> {
+    const command = new GetObjectCommand({
+      Bucket: this.#keys.bucket,
+      Key: key,
+      Range: range,
+      IfMatch: ifMatch,
+    });
     if (this.#readHandler) sendThrough(command, this.#readHandler, abortSignal);
     const response = await this.#client.send(command, { abortSignal });
-    return response.Body?.transformToWebStream() ?? ReadableStream.from([]);
+    return {
+      body: response.Body?.transformToWebStream() ?? ReadableStream.from([]),
+      ContentRange: response.ContentRange,
+      ETag: response.ETag,
+    };
   }
 
   /**
@@ -351,10 +350,6 @@ export class S3ArtifactStore implements ArtifactStore {
     checkOffsetWithin(artifactId, offset, size);
     return ReadableStream.from<Uint8Array>([]);
   }
-}
-
-function status(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 
 /**

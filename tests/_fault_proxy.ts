@@ -27,6 +27,10 @@ export interface FaultCounts {
   resetBeforeResponse: number;
   resetMidBody: number;
   corruptBody: number;
+  /** The most requests answered at once. */
+  maxInFlight: number;
+  /** Body bytes sent to the clients (the body of each response, framing not counted). */
+  responseBodyBytes: number;
 }
 
 const CRLF2 = new TextEncoder().encode("\r\n\r\n");
@@ -111,6 +115,7 @@ async function forwardBody(
   head: string,
   cutAfter?: number,
   flipAt?: number,
+  counter?: { responseBodyBytes: number },
 ): Promise<boolean> {
   let sent = 0;
   let data = 0;
@@ -125,6 +130,7 @@ async function forwardBody(
     }
     sent += bytes.length;
     if (isData) data += bytes.length;
+    if (isData && counter) counter.responseBodyBytes += bytes.length;
     if (to) await writeAll(to, bytes);
     return true;
   };
@@ -165,7 +171,11 @@ export class FaultProxy {
     resetBeforeResponse: 0,
     resetMidBody: 0,
     corruptBody: 0,
+    maxInFlight: 0,
+    responseBodyBytes: 0,
   };
+  /** Requests being answered now. */
+  inFlight = 0;
   readonly endpoint: string;
   /** Turns faults on and off (for example to set up data through the proxy). */
   enabled = true;
@@ -232,10 +242,19 @@ export class FaultProxy {
     const fromClient = new MessageReader(client);
     let upstream: Deno.Conn | undefined;
     let fromUpstream: MessageReader | undefined;
+    let busy = false;
+    const idle = () => {
+      if (busy) this.inFlight--;
+      busy = false;
+    };
     try {
       while (true) {
+        idle();
         let head = await fromClient.head();
         if (head === null) return;
+        busy = true;
+        this.inFlight++;
+        this.counts.maxInFlight = Math.max(this.counts.maxInFlight, this.inFlight);
         const method = head.slice(0, head.indexOf(" "));
         if (/^expect:\s*100-continue/im.test(head)) {
           head = head.replace(/^expect:.*\r\n/im, "");
@@ -288,7 +307,7 @@ export class FaultProxy {
         }
         const bodyless = method === "HEAD" || /^HTTP\/1\.1 (204|304)/.test(response);
         const length = Number(header(response, "content-length") ?? -1);
-        const cut = !bodyless && length > 1 && this.#random() < p.resetMidBody;
+        const cut = !bodyless && length > 1 && this.enabled && this.#random() < p.resetMidBody;
         const flip = !bodyless && length !== 0 && this.enabled &&
           (p.corruptRequests?.test(head.slice(0, head.indexOf("\r\n"))) ?? true) &&
           this.#random() < (p.corruptBody ?? 0);
@@ -303,6 +322,7 @@ export class FaultProxy {
             cut ? Math.floor(length / 2) : undefined,
             // The middle of a sized body; 1000 bytes into a chunked one.
             flip ? (length > 0 ? Math.floor(length / 2) : 1000) : undefined,
+            this.counts,
           );
           if (!whole) {
             this.counts.resetMidBody++;
@@ -313,6 +333,7 @@ export class FaultProxy {
         if (!bodySent || /^connection:\s*close/im.test(response)) return;
       }
     } finally {
+      idle();
       this.#drop(client);
       this.#drop(upstream);
     }

@@ -4,7 +4,9 @@ import { GCSArtifactStore } from "../../stores/gcs.ts";
 import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts";
 import { gcsClient, startGcsEmulator } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
-import { FaultProxy } from "../_fault_proxy.ts";
+import { type FaultPlan, FaultProxy } from "../_fault_proxy.ts";
+import { Backoff } from "../../middleware/backoff.ts";
+import { ArtifactChangedError } from "../../stores/errors.ts";
 
 // Started when the module loads, outside any test (see tests/stores/s3_test.ts).
 const emulator = await startGcsEmulator();
@@ -14,6 +16,7 @@ const testOptions = { sanitizeOps: false, sanitizeResources: false };
 
 storeConformance({
   name: "GCSArtifactStore on the Cloud Storage emulator",
+  fastPaths: ["copyToFile"],
   sizes: [0, 1, 1024 * 1024 + 7, 8 * 1024 * 1024 + 1, 64 * 1024 * 1024],
   testOptions,
   setup: () =>
@@ -99,5 +102,125 @@ Deno.test({
     } finally {
       await proxy.close();
     }
+  },
+});
+
+// Ranged downloads (copyToFile of objects larger than a part), through the fault proxy.
+const MiB = 1024 * 1024;
+const QUIET: FaultPlan = {
+  status500: 0,
+  status503: 0,
+  resetBeforeResponse: 0,
+  resetMidBody: 0,
+  seed: 11,
+};
+
+/** A store with 1 MiB ranges through a proxy (faults off while the object is written). */
+async function rangedThroughProxy(
+  plan: FaultPlan,
+  fn: (store: GCSArtifactStore, proxy: FaultProxy, dir: string) => Promise<void>,
+): Promise<void> {
+  const proxy = FaultProxy.start(Number(new URL(emulator.endpoint).port), plan);
+  const dir = await Deno.makeTempDir();
+  try {
+    proxy.enabled = false;
+    const store = new GCSArtifactStore(emulator.bucket, {
+      client: gcsClient({ ...emulator, endpoint: proxy.endpoint }),
+      keyPrefix: `ranged/${crypto.randomUUID()}/`,
+      downloadPartSize: MiB,
+      downloadConcurrency: 3,
+    });
+    await fn(store, proxy, dir);
+  } finally {
+    await proxy.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test({
+  name: "GCSArtifactStore downloads in ranges byte-exact at part boundaries, in order, at most " +
+    "downloadConcurrency at once",
+  ...testOptions,
+  async fn() {
+    await rangedThroughProxy(QUIET, async (store, proxy, dir) => {
+      for (const size of [MiB + 1, 3 * MiB, 3 * MiB + 1, 7 * MiB - 5]) {
+        const bytes = pseudoRandomBytes(size, size);
+        proxy.enabled = false;
+        await store.write("a1", () => chunked(bytes, MiB));
+        proxy.enabled = true;
+        proxy.counts.maxInFlight = 0;
+        const seen: Uint8Array<ArrayBuffer>[] = [];
+        await store.copyToFile("a1", `${dir}/${size}`, {
+          observeChunks: () => (chunk) => seen.push(chunk.slice()),
+        });
+        assert.equal(sha256(await Deno.readFile(`${dir}/${size}`)), sha256(bytes), `${size}`);
+        const observed = new Uint8Array(await new Blob(seen).arrayBuffer());
+        assert.equal(sha256(observed), sha256(bytes), `${size} observed in order`);
+        assert.ok(proxy.counts.maxInFlight <= 3, `${proxy.counts.maxInFlight} at once`);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "GCSArtifactStore checks a ranged download's CRC32C, which the SDK cannot",
+  ...testOptions,
+  async fn() {
+    const plan = { ...QUIET, corruptBody: 1, corruptRequests: /alt=media/ };
+    await rangedThroughProxy(plan, async (store, proxy, dir) => {
+      await store.write("a1", () => chunked(pseudoRandomBytes(4 * MiB, 3), MiB));
+      proxy.enabled = true;
+      await assert.rejects(store.copyToFile("a1", `${dir}/out`), /CRC32C/);
+      assert.ok(proxy.counts.corruptBody > 0);
+    });
+  },
+});
+
+Deno.test({
+  name: "Backoff(GCSArtifactStore) fetches a range broken mid-body again alone, byte-exact",
+  ...testOptions,
+  async fn() {
+    const plan = { ...QUIET, resetMidBody: 0.25, seed: 20261207 };
+    await rangedThroughProxy(plan, async (store, proxy, dir) => {
+      const size = 12 * MiB + 1;
+      const bytes = pseudoRandomBytes(size, 4);
+      await store.write("a1", () => chunked(bytes, MiB));
+      proxy.enabled = true;
+      const retried = new Backoff(store, { minDelay: 0.001, maxDelay: 0.01 });
+      await retried.copyToFile!("a1", `${dir}/out`);
+      assert.equal(sha256(await Deno.readFile(`${dir}/out`)), sha256(bytes));
+      const { resetMidBody, responseBodyBytes } = proxy.counts;
+      assert.ok(resetMidBody > 0, "some ranges broke");
+      assert.ok(
+        responseBodyBytes <= size + resetMidBody * MiB,
+        `${responseBodyBytes} body bytes for ${size} with ${resetMidBody} breaks`,
+      );
+    });
+  },
+});
+
+Deno.test({
+  name: "GCSArtifactStore fails a ranged download of an object written again meanwhile, never " +
+    "mixing two versions",
+  ...testOptions,
+  async fn() {
+    await rangedThroughProxy(QUIET, async (store, _proxy, dir) => {
+      await store.write("a1", () => chunked(pseudoRandomBytes(4 * MiB, 5), MiB));
+      let overwrite: Promise<void> | undefined;
+      await assert.rejects(
+        store.copyToFile("a1", `${dir}/out`, {
+          retryRange: async (fetch) => {
+            overwrite ??= store.write("a1", () => chunked(pseudoRandomBytes(4 * MiB, 6), MiB));
+            await overwrite;
+            return await fetch();
+          },
+        }),
+        // Real GCS answers 404 for the replaced generation (ArtifactChangedError); the
+        // emulator serves the new bytes for any generation, and the CRC32C catches the mix.
+        (error) =>
+          (error instanceof ArtifactChangedError && error.artifactId === "a1") ||
+          /CRC32C .* the object/.test((error as Error).message),
+      );
+    });
   },
 });
