@@ -38,6 +38,11 @@
  *   multipart upload: no object, no pending upload and no request is left behind (checked with
  *   `ListMultipartUploads` on Swift). `open` of a missing key is `ArtifactNotFoundError`; a 403 (wrong
  *   credentials, no permission) stays the SDK's error. An offset is a `Range` request.
+ * - **Downloads**: `downloadArtifact` (through `copyToFile`) fetches an object larger than
+ *   `downloadPartSize` (8 MiB) in byte ranges, `downloadConcurrency` (4) at a time, pinned to the
+ *   first answer's ETag (`If-Match`); memory stays at part size x concurrency, the digest sees the
+ *   bytes in order, and under `Backoff` a failed range alone is fetched again. `open()` stays one
+ *   stream. `downloadConcurrency: 1` reads every object in one stream.
  * - Tested against two real servers: s3rver (npm, started by `deno task test` itself) and OpenStack
  *   Swift's S3 API (Debian's packages, started by `.ci/swift.sh`, mandatory in CI).
  *
