@@ -307,7 +307,10 @@ export class FaultProxy {
         }
         const bodyless = method === "HEAD" || /^HTTP\/1\.1 (204|304)/.test(response);
         const length = Number(header(response, "content-length") ?? -1);
-        const cut = !bodyless && length > 1 && this.enabled && this.#random() < p.resetMidBody;
+        // A chunked body (no length) is cut 1000 bytes in.
+        const chunked = /^transfer-encoding:\s*chunked/im.test(response);
+        const cut = !bodyless && (length > 1 || chunked) && this.enabled &&
+          this.#random() < p.resetMidBody;
         const flip = !bodyless && length !== 0 && this.enabled &&
           (p.corruptRequests?.test(head.slice(0, head.indexOf("\r\n"))) ?? true) &&
           this.#random() < (p.corruptBody ?? 0);
@@ -319,7 +322,7 @@ export class FaultProxy {
             fromUpstream!,
             client,
             response,
-            cut ? Math.floor(length / 2) : undefined,
+            cut ? (length > 0 ? Math.floor(length / 2) : 1000) : undefined,
             // The middle of a sized body; 1000 bytes into a chunked one.
             flip ? (length > 0 ? Math.floor(length / 2) : 1000) : undefined,
             this.counts,

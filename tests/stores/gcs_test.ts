@@ -179,6 +179,10 @@ Deno.test({
 Deno.test({
   name: "Backoff(GCSArtifactStore) fetches a range broken mid-body again alone, byte-exact",
   ...testOptions,
+  // Under Deno 2.5 a connection reset in a chunked body escapes the SDK's stream as an uncaught
+  // "error reading a body from connection", which ends the test module; the fault tests run
+  // under Deno 2.9 (as tests/middleware/backoff_faults_test.ts).
+  ignore: Deno.version.deno.startsWith("2.5."),
   async fn() {
     const plan = { ...QUIET, resetMidBody: 0.25, seed: 20261207 };
     await rangedThroughProxy(plan, async (store, proxy, dir) => {
@@ -192,7 +196,8 @@ Deno.test({
       const { resetMidBody, responseBodyBytes } = proxy.counts;
       assert.ok(resetMidBody > 0, "some ranges broke");
       assert.ok(
-        responseBodyBytes <= size + resetMidBody * MiB,
+        // One range more for the metadata answers, which the proxy counts too.
+        responseBodyBytes <= size + (resetMidBody + 1) * MiB,
         `${responseBodyBytes} body bytes for ${size} with ${resetMidBody} breaks`,
       );
     });
