@@ -10,6 +10,18 @@ const READ_CHUNK_SIZE = 1024 * 1024;
 
 const WRITE_BUFFER_SIZE = 1024 * 1024;
 
+/** Creates or truncates `path` for writing; an error of that goes through `onWriteError`. */
+export async function openTarget(
+  path: string,
+  onWriteError?: (error: unknown) => unknown,
+): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    throw onWriteError?.(error) ?? error;
+  }
+}
+
 /** Writes all of `chunk` to `file`, however many calls that takes. */
 export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
   let written = 0;

@@ -8,7 +8,7 @@ import type { File } from "npm:@google-cloud/storage@^8.4.0";
 // deno-lint-ignore no-import-prefix -- pinned as in helpers/_digest.ts
 import { createCRC32 } from "npm:hash-wasm@4.13.0";
 import { onAbort } from "../_common/abort.ts";
-import { copyStreamToFile } from "../_common/file_stream.ts";
+import { copyStreamToFile, openTarget } from "../_common/file_stream.ts";
 import { mapErrors } from "../_common/stream.ts";
 import { copyRanges, type RangedDownload } from "./_ranged_copy.ts";
 import type { CopyToFileOptions } from "./types.ts";
@@ -50,12 +50,7 @@ export async function copyObjectToFile(
   options: CopyToFileOptions,
 ): Promise<void> {
   const { signal, onWriteError } = options;
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(filePath, { write: true, create: true, truncate: true });
-  } catch (error) {
-    throw onWriteError?.(error) ?? error;
-  }
+  const file = await openTarget(filePath, onWriteError);
   try {
     const onChunk = options.observeChunks?.();
     if (object.size <= ranges.partSize || ranges.concurrency === 1) {

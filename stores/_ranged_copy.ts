@@ -122,11 +122,13 @@ export async function copyRanges(file: Deno.FsFile, options: RangedCopyOptions):
       free.push(chunk.buffer as ArrayBuffer);
     }
   } catch (error) {
+    // Recorded before the abort, whose cancelled parts would otherwise name their own errors.
+    failure ??= { error };
     abort.abort(error);
     // No request outlives the copy.
     await Promise.allSettled(pending.values());
     options.signal?.throwIfAborted();
-    throw failure?.error ?? error;
+    throw failure.error;
   } finally {
     stopListening();
   }

@@ -3,7 +3,7 @@
 // at once, each pinned to the first answer's ETag (If-Match), so an object written again
 // meanwhile fails with ArtifactChangedError (412) instead of mixing two versions.
 import { onAbort } from "../_common/abort.ts";
-import { copyStreamToFile } from "../_common/file_stream.ts";
+import { copyStreamToFile, openTarget } from "../_common/file_stream.ts";
 import { copyRanges, type RangedDownload } from "./_ranged_copy.ts";
 import type { CopyToFileOptions } from "./types.ts";
 
@@ -61,13 +61,10 @@ export async function copyObjectToFile(
         .catch((error) => Promise.reject(object.notFound(error)));
     }
     const size = totalOf(first.ContentRange);
-    let file: Deno.FsFile;
-    try {
-      file = await Deno.open(filePath, { write: true, create: true, truncate: true });
-    } catch (error) {
+    const file = await openTarget(filePath, onWriteError).catch(async (error) => {
       await first.body.cancel().catch(() => {});
-      throw onWriteError?.(error) ?? error;
-    }
+      throw error;
+    });
     try {
       const onChunk = options.observeChunks?.();
       if (size === 0) {

@@ -18,7 +18,7 @@
  */
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { checkOffsetWithin, isArtifactId, validateLength, validateOffset } from "./_artifact_id.ts";
-import { copySync, readableFromFile } from "../_common/file_stream.ts";
+import { copySync, openTarget, readableFromFile } from "../_common/file_stream.ts";
 import { kernelCopy } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
@@ -257,12 +257,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
           onCopyError: onWriteError,
         });
       }
-      let target: Deno.FsFile;
-      try {
-        target = await Deno.open(filePath, { write: true, create: true, truncate: true });
-      } catch (error) {
-        throw onWriteError?.(error) ?? error;
-      }
+      const target = await openTarget(filePath, onWriteError);
       try {
         await copySync(source.file, target, { signal, onChunk, onWriteError });
       } finally {

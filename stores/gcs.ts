@@ -154,22 +154,10 @@ export class GCSArtifactStore implements ArtifactStore {
   async open(artifactId: string, options: OpenOptions = {}): Promise<ReadableStream<Uint8Array>> {
     const offset = validateOffset(options.offset);
     const length = validateLength(options.length);
-    const file = this.#file(artifactId);
-    options.signal?.throwIfAborted();
-    let size: number;
-    let generation: string | number | undefined;
-    try {
-      const [metadata] = await file.getMetadata();
-      size = Number(metadata.size ?? 0);
-      generation = metadata.generation;
-    } catch (error) {
-      throw this.#notFound(error, artifactId);
-    }
+    const { size, pinned } = await this.#current(artifactId, options.signal);
     checkOffsetWithin(artifactId, offset, size);
     options.signal?.throwIfAborted();
     if (offset === size || length === 0) return ReadableStream.from<Uint8Array>([]);
-    // Pinned to the generation just checked, so an overwrite meanwhile cannot mix two versions.
-    const pinned = this.#bucket().file(file.name, generation ? { generation } : undefined);
     // A full read is validated by the SDK (CRC32C against the x-goog-hash header); a `start`,
     // even 0, makes it a ranged read, which the SDK cannot check.
     return readObject(
@@ -203,22 +191,14 @@ export class GCSArtifactStore implements ArtifactStore {
     filePath: string,
     options: CopyToFileOptions = {},
   ): Promise<void> {
-    const file = this.#file(artifactId);
+    const { size, pinned, crc32c } = await this.#current(artifactId, options.signal);
     options.signal?.throwIfAborted();
-    let metadata: File["metadata"];
-    try {
-      [metadata] = await file.getMetadata();
-    } catch (error) {
-      throw this.#notFound(error, artifactId);
-    }
-    options.signal?.throwIfAborted();
-    const { generation } = metadata;
     await copyObjectToFile(
       {
-        pinned: this.#bucket().file(file.name, generation ? { generation } : undefined),
-        size: Number(metadata.size ?? 0),
-        crc32c: metadata.crc32c,
-        what: `artifact "${artifactId}" from gs://${this.#keys.bucket}/${file.name}`,
+        pinned,
+        size,
+        crc32c,
+        what: `artifact "${artifactId}" from gs://${this.#keys.bucket}/${pinned.name}`,
         changed: (error) => this.#keys.changed(artifactId, error),
       },
       filePath,
@@ -290,14 +270,7 @@ export class GCSArtifactStore implements ArtifactStore {
    * @throws {ArtifactNotFoundError} When the object does not exist.
    */
   async stat(artifactId: string, options: StatOptions = {}): Promise<ArtifactStat> {
-    const file = this.#file(artifactId);
-    options.signal?.throwIfAborted();
-    try {
-      const [metadata] = await file.getMetadata();
-      return { size: Number(metadata.size ?? 0) };
-    } catch (error) {
-      throw this.#notFound(error, artifactId);
-    }
+    return { size: (await this.#current(artifactId, options.signal)).size };
   }
 
   /**
@@ -369,6 +342,31 @@ export class GCSArtifactStore implements ArtifactStore {
 
   #bucket() {
     return this.#client.bucket(this.#keys.bucket);
+  }
+
+  /**
+   * The object's size and CRC32C now, and the object pinned to that generation, so that reads
+   * after it cannot mix two versions; `ArtifactNotFoundError` when it does not exist. The id is
+   * checked before `signal`.
+   */
+  async #current(
+    artifactId: string,
+    signal: AbortSignal | undefined,
+  ): Promise<{ size: number; crc32c?: string; pinned: File }> {
+    const file = this.#file(artifactId);
+    signal?.throwIfAborted();
+    let metadata: File["metadata"];
+    try {
+      [metadata] = await file.getMetadata();
+    } catch (error) {
+      throw this.#notFound(error, artifactId);
+    }
+    const { generation } = metadata;
+    return {
+      size: Number(metadata.size ?? 0),
+      crc32c: metadata.crc32c,
+      pinned: this.#bucket().file(file.name, generation ? { generation } : undefined),
+    };
   }
 
   #file(artifactId: string): File {
