@@ -7,7 +7,8 @@ import { join } from "node:path";
 import { copyStreamToFile } from "./file_stream.ts";
 import { withContext } from "./error_context.ts";
 import { resolveSource } from "./stream.ts";
-import type { StreamSource } from "./types.ts";
+import type { LocalFile, StreamSource } from "./types.ts";
+import { canTestLocks, chmod, isNotFound, openFile, readDir, removeFile } from "./fs.ts";
 
 /** The prefix of every temporary file; artifact ids may not start with it. */
 export const TEMP_PREFIX = ".optuna-deno-";
@@ -40,7 +41,7 @@ export type DescribeDiskError = (error: unknown) => unknown;
  * Writes the bytes into the open, empty temporary file; errors of writing it go through
  * `describe`, the source's own errors pass as they are.
  */
-export type Fill = (file: Deno.FsFile, describe: DescribeDiskError) => Promise<void>;
+export type Fill = (file: LocalFile, describe: DescribeDiskError) => Promise<void>;
 
 /** A {@linkcode Fill} that streams `content` into the file in 1 MiB writes. */
 export function fromStream(content: StreamSource, signal?: AbortSignal): Fill {
@@ -61,21 +62,21 @@ export async function writeFileAtomic(fill: Fill, options: AtomicWriteOptions): 
   const { dir, signal } = options;
   signal?.throwIfAborted();
   const tempPath = join(dir, tempName());
-  let file: Deno.FsFile;
+  let file: LocalFile;
   try {
-    file = await Deno.open(tempPath, { write: true, createNew: true });
+    file = await openFile(tempPath, { write: true, createNew: true });
   } catch (error) {
     throw options.onCreateError?.(error) ?? error;
   }
   const describe = describer(options.what);
   try {
-    await file.lock(true);
+    await file.lock?.(true); // node:fs cannot flock: age alone protects it there
     await fill(file, describe);
     if (options.sync) await file.sync().catch((error) => Promise.reject(describe(error)));
     signal?.throwIfAborted();
     await options.publish(tempPath);
   } catch (error) {
-    await Deno.remove(tempPath).catch(() => {});
+    await removeFile(tempPath).catch(() => {});
     throw error;
   } finally {
     file.close();
@@ -103,21 +104,21 @@ export async function copyAtomic(
   // an existing file is slower: ext4 flushes on the close after a truncating open).
   let mode: number;
   try {
-    const probe = await Deno.open(tempPath, { write: true, createNew: true });
+    const probe = await openFile(tempPath, { write: true, createNew: true });
     try {
       mode = (await probe.stat()).mode! & 0o7777;
     } finally {
       probe.close();
     }
-    await Deno.remove(tempPath);
+    await removeFile(tempPath);
   } catch (error) {
     throw options.onCreateError?.(error) ?? error;
   }
   try {
     await copy(tempPath, describe);
-    await Deno.chmod(tempPath, mode);
+    await chmod(tempPath, mode);
     if (options.sync) {
-      const file = await Deno.open(tempPath, { read: true });
+      const file = await openFile(tempPath, { read: true });
       try {
         await file.sync().catch((error) => Promise.reject(describe(error)));
       } finally {
@@ -127,7 +128,7 @@ export async function copyAtomic(
     signal?.throwIfAborted();
     await options.publish(tempPath);
   } catch (error) {
-    await Deno.remove(tempPath).catch(() => {});
+    await removeFile(tempPath).catch(() => {});
     throw error;
   }
   if (options.sync) await syncDir(dir);
@@ -143,7 +144,7 @@ function describer(what: string): DescribeDiskError {
 
 /** Makes a folder's entries (a rename, a new link) durable. */
 export async function syncDir(dir: string): Promise<void> {
-  const handle = await Deno.open(dir, { read: true });
+  const handle = await openFile(dir, { read: true });
   try {
     await handle.sync();
   } finally {
@@ -165,11 +166,9 @@ export interface RemovedTempFiles {
   bytes: number;
 }
 
-// FsFile.tryLock came after Deno 2.5; where it is missing, age alone decides.
+// FsFile.tryLock came after Deno 2.5, and node:fs has no lock; where it is missing, age alone
+// decides.
 type TryLock = { tryLock?: (exclusive: boolean) => Promise<boolean> };
-
-/** Whether this runtime can test a temporary file's lock without waiting (Deno 2.6 and later). */
-export const canTestLocks: boolean = "tryLock" in Deno.FsFile.prototype;
 
 /**
  * Removes the temporary files in `dir` left by writes that died (a kill -9, a power loss):
@@ -186,14 +185,14 @@ export async function removeStaleTempFiles(
   }
   const removed: RemovedTempFiles = { names: [], bytes: 0 };
   const cutoff = Date.now() - options.olderThan * 1000;
-  for await (const entry of Deno.readDir(dir)) {
+  for await (const entry of readDir(dir)) {
     if (!entry.isFile || !isTempName(entry.name)) continue;
     const path = join(dir, entry.name);
-    let file: Deno.FsFile;
+    let file: LocalFile;
     try {
-      file = await Deno.open(path, { read: true });
+      file = await openFile(path, { read: true });
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue; // published or removed meanwhile
+      if (isNotFound(error)) continue; // published or removed meanwhile
       throw error;
     }
     try {
@@ -201,11 +200,11 @@ export async function removeStaleTempFiles(
       if ((info.mtime?.getTime() ?? 0) > cutoff) continue;
       const tryLock = (file as unknown as TryLock).tryLock;
       if (tryLock && !(await tryLock.call(file, true))) continue; // a write in progress
-      await Deno.remove(path);
+      await removeFile(path);
       removed.names.push(entry.name);
       removed.bytes += info.size;
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!(isNotFound(error))) throw error;
     } finally {
       file.close();
     }

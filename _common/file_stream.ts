@@ -5,6 +5,8 @@
 import { abortableStream } from "./stream.ts";
 import { onAbort } from "./abort.ts";
 import { StreamFiller } from "./stream_filler.ts";
+import { openFile } from "./fs.ts";
+import type { LocalFile } from "./types.ts";
 
 const READ_CHUNK_SIZE = 1024 * 1024;
 
@@ -14,16 +16,16 @@ const WRITE_BUFFER_SIZE = 1024 * 1024;
 export async function openTarget(
   path: string,
   onWriteError?: (error: unknown) => unknown,
-): Promise<Deno.FsFile> {
+): Promise<LocalFile> {
   try {
-    return await Deno.open(path, { write: true, create: true, truncate: true });
+    return await openFile(path, { write: true, create: true, truncate: true });
   } catch (error) {
     throw onWriteError?.(error) ?? error;
   }
 }
 
 /** Writes all of `chunk` to `file`, however many calls that takes. */
-export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<void> {
+export async function writeAll(file: LocalFile, chunk: Uint8Array): Promise<void> {
   let written = 0;
   while (written < chunk.length) written += await file.write(chunk.subarray(written));
 }
@@ -33,7 +35,7 @@ export async function writeAll(file: Deno.FsFile, chunk: Uint8Array): Promise<vo
  * with `limit`, after that many bytes.
  */
 export function readableFromFile(
-  file: Deno.FsFile,
+  file: LocalFile,
   signal?: AbortSignal,
   limit = Infinity,
 ): ReadableStream<Uint8Array> {
@@ -74,8 +76,8 @@ export interface CopyOptions {
  * `onChunk`, copies as {@linkcode copyObserved}.
  */
 export async function copySync(
-  source: Deno.FsFile,
-  target: Deno.FsFile,
+  source: LocalFile,
+  target: LocalFile,
   options: CopyOptions = {},
 ): Promise<number> {
   if (options.onChunk) return await copyObserved(source, target, options);
@@ -107,8 +109,8 @@ export async function copySync(
  * I/O threads). A SHA-256 of a 1 GiB copy then costs about the hash alone, not hash plus copy.
  */
 export async function copyObserved(
-  source: Deno.FsFile,
-  target: Deno.FsFile,
+  source: LocalFile,
+  target: LocalFile,
   options: CopyOptions = {},
 ): Promise<number> {
   const buffers = [new Uint8Array(READ_CHUNK_SIZE), new Uint8Array(READ_CHUNK_SIZE)];
@@ -149,7 +151,7 @@ export async function copyObserved(
  */
 export async function copyStreamToFile(
   stream: ReadableStream<Uint8Array>,
-  file: Deno.FsFile,
+  file: LocalFile,
   options: CopyOptions = {},
 ): Promise<number> {
   const { signal, onChunk } = options;

@@ -1,10 +1,11 @@
-// Kernel copies for the file-system store's fast paths. Deno copies only between paths
-// (`Deno.copyFile`), so an open file is copied through the path Linux gives every open
+// Kernel copies for the file-system store's fast paths. The runtimes copy only between paths
+// (`Deno.copyFile`, `node:fs` `copyFile`), so an open file is copied through the path Linux gives every open
 // descriptor, `/proc/self/fd/N`: it names the open file itself, so a rename or a swapped link
 // after the open cannot change what is copied. Where that path does not name the open file
 // (other systems; Deno 2.5, whose `node:fs` descriptors are not the system's), there is no
 // pinned file and the callers copy through buffers instead.
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { copyFile, notFoundError } from "./fs.ts";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
 export interface PinnedFile {
@@ -21,8 +22,8 @@ export interface PinnedFile {
 
 /**
  * Opens `path` for reading and pins it, or returns `undefined` when this system has no path
- * that names an open file (then nothing stays open). A missing file is `Deno.errors.NotFound`,
- * as `Deno.open` reports it.
+ * that names an open file (then nothing stays open). A missing file is the runtime's "not
+ * found" error, as `openFile` reports it.
  */
 export function pinFile(path: string): PinnedFile | undefined {
   let fd: number;
@@ -30,7 +31,7 @@ export function pinFile(path: string): PinnedFile | undefined {
     fd = openSync(path, "r");
   } catch (error) {
     if ((error as { code?: string }).code !== "ENOENT") throw error;
-    throw new Deno.errors.NotFound((error as Error).message, { cause: error });
+    throw notFoundError((error as Error).message, { cause: error });
   }
   let closed = false;
   try {
@@ -95,7 +96,7 @@ export async function kernelCopy(
   options: KernelCopyOptions = {},
 ): Promise<void> {
   const { onChunk, signal } = options;
-  const copying = Deno.copyFile(source, target).catch((error) => {
+  const copying = copyFile(source, target).catch((error) => {
     throw options.onCopyError?.(error) ?? error;
   });
   if (!onChunk) return await copying;

@@ -39,3 +39,52 @@ export interface ArtifactDigest {
   /** The size in bytes. */
   size: number;
 }
+
+/** What a local file is: as `Deno.FileInfo` has it, on every runtime. */
+export interface LocalFileInfo {
+  /** The size in bytes. */
+  size: number;
+  /** The last modification, where the file system records it. */
+  mtime: Date | null;
+  /** The type and permission bits. */
+  mode: number | null;
+  /** The device the file is on. */
+  dev: number;
+  /** The inode number. */
+  ino: number | null;
+  /** Whether it is a regular file. */
+  isFile: boolean;
+  /** Whether it is a folder. */
+  isDirectory: boolean;
+  /** Whether it is a symbolic link (only `lstat` says so). */
+  isSymlink: boolean;
+}
+
+/**
+ * An open local file: a `Deno.FsFile` on Deno, a `node:fs` descriptor with the same methods
+ * on Node.js and Bun. `FileSystemArtifactStore.openFile` returns one.
+ */
+export interface LocalFile {
+  /** Reads into `buffer` at the file's position; `null` at the end. */
+  read(buffer: Uint8Array): Promise<number | null>;
+  /** Reads as `read` does, blocking this thread. */
+  readSync(buffer: Uint8Array): number | null;
+  /** Writes some of `data` at the position (at the end when opened to append). */
+  write(data: Uint8Array): Promise<number>;
+  /** Writes as `write` does, blocking this thread. */
+  writeSync(data: Uint8Array): number;
+  /** Moves the position to `offset` bytes from the start (`whence` 0, `Deno.SeekMode.Start`). */
+  seek(offset: number, whence: 0): Promise<number>;
+  /** Cuts the file to `size` bytes. */
+  truncate(size?: number): Promise<void>;
+  /** Flushes the file's bytes to disk (fsync). */
+  sync(): Promise<void>;
+  /** What the file is now. */
+  stat(): Promise<LocalFileInfo>;
+  /** The rest of the file as a stream, which closes the file at its end or cancel. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** Takes an flock (Deno only: `node:fs` has none). */
+  lock?(exclusive?: boolean): Promise<void>;
+  /** Closes the file. */
+  close(): void;
+}

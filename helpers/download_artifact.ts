@@ -17,6 +17,15 @@
  */
 import { dirname } from "node:path";
 import {
+  alreadyExistsError,
+  isAlreadyExists,
+  isNotFound,
+  link,
+  lstat,
+  removeFile,
+  rename,
+} from "../_common/fs.ts";
+import {
   type AtomicWriteOptions,
   copyAtomic,
   fromStream,
@@ -90,7 +99,8 @@ export interface DownloadArtifactOptions {
  *
  * @param options The store, the artifact id, the target path and a signal.
  * @returns Nothing, once the file is complete.
- * @throws {Deno.errors.AlreadyExists} When `filePath` exists.
+ * @throws {Deno.errors.AlreadyExists} When `filePath` exists (on Node.js and Bun, an `Error` whose
+ *   `code` is "EEXIST", as `node:fs` throws; the code is "EEXIST" on Deno too).
  * @throws {ArtifactNotFoundError} When the artifact does not exist.
  * @throws {ArtifactCorruptedError} When the bytes do not match the recorded digest.
  */
@@ -151,16 +161,16 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
 
 async function ensureFree(filePath: string, artifactId: string): Promise<void> {
   try {
-    await Deno.lstat(filePath);
+    await lstat(filePath);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return;
+    if (isNotFound(error)) return;
     throw error;
   }
   throw alreadyExists(filePath, artifactId);
 }
 
 function alreadyExists(filePath: string, artifactId: string): Error {
-  return new Deno.errors.AlreadyExists(
+  return alreadyExistsError(
     `Cannot download artifact "${artifactId}" to "${filePath}": the file already exists; ` +
       "remove it or choose another path",
   );
@@ -169,13 +179,13 @@ function alreadyExists(filePath: string, artifactId: string): Error {
 // A hard link fails if the target exists, so a file created meanwhile is never replaced.
 async function publish(tempPath: string, filePath: string, artifactId: string): Promise<void> {
   try {
-    await Deno.link(tempPath, filePath);
+    await link(tempPath, filePath);
   } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) throw alreadyExists(filePath, artifactId);
+    if (isAlreadyExists(error)) throw alreadyExists(filePath, artifactId);
     // File systems without hard links: fall back to a checked rename.
     await ensureFree(filePath, artifactId);
-    await Deno.rename(tempPath, filePath);
+    await rename(tempPath, filePath);
     return;
   }
-  await Deno.remove(tempPath);
+  await removeFile(tempPath);
 }

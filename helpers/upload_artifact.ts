@@ -29,7 +29,10 @@ import {
   TrialNotFoundError,
   UpdateFinishedTrialError,
 } from "../storages/errors.ts";
+import { platform } from "node:process";
 import { readableFromFile } from "../_common/file_stream.ts";
+import { isNotFound, notFoundError, openFile, stat } from "../_common/fs.ts";
+import type { LocalFileInfo } from "../_common/types.ts";
 import { tapChunks } from "../_common/stream.ts";
 import { chunkObserver, type TransferObservers } from "./_transfer.ts";
 import { Digester, DIGESTS_ATTR_PREFIX, serializeArtifactDigest } from "./_digest.ts";
@@ -107,7 +110,8 @@ export interface UploadArtifactOptions {
  * @throws {UpdateFinishedTrialError} When the trial has finished.
  * @throws {StudyNotFoundError} When the study does not exist.
  * @throws {TrialNotFoundError} When the trial does not exist.
- * @throws {Deno.errors.NotFound} When `filePath` does not exist.
+ * @throws {Deno.errors.NotFound} When `filePath` does not exist (on Node.js and Bun, an `Error`
+ *   whose `code` is "ENOENT", as `node:fs` throws; the code is "ENOENT" on Deno too).
  */
 export async function uploadArtifact(options: UploadArtifactOptions): Promise<string> {
   const { artifactStore, signal } = options;
@@ -204,12 +208,12 @@ async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
   }
   if (filePath !== undefined) {
     const filename = basename(options.filename || filePath);
-    let info: Deno.FileInfo;
+    let info: LocalFileInfo;
     try {
-      info = await Deno.stat(filePath);
+      info = await stat(filePath);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        throw new Deno.errors.NotFound(
+      if (isNotFound(error)) {
+        throw notFoundError(
           `Cannot upload "${filePath}": the file does not exist; check the path`,
           { cause: error },
         );
@@ -220,7 +224,7 @@ async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
       throw new TypeError(`Cannot upload "${filePath}": it is not a regular file`);
     }
     // A factory, so that a retrying store can read the file again from the start.
-    const content = async () => readableFromFile(await Deno.open(filePath, { read: true }));
+    const content = async () => readableFromFile(await openFile(filePath, { read: true }));
     return { content, contentLength: info.size, filename };
   }
   if (!options.filename) {
@@ -241,7 +245,7 @@ async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
 
 // Python's os.path.basename: the part after the last separator ("/", and "\" on Windows).
 function basename(path: string): string {
-  const separators = Deno.build.os === "windows" ? /[\\/]/ : /\//;
+  const separators = platform === "win32" ? /[\\/]/ : /\//;
   const parts = path.split(separators);
   return parts[parts.length - 1];
 }

@@ -132,7 +132,7 @@ async function openBody(
   if (!store.openFile) return await store.open(artifactId, { offset: start, length });
   const file = await store.openFile(artifactId);
   try {
-    if (start > 0) await file.seek(start, Deno.SeekMode.Start);
+    if (start > 0) await file.seek(start, 0);
   } catch (error) {
     file.close();
     throw error;

@@ -28,6 +28,7 @@ import type {
   CopyToFileOptions,
   ListedArtifact,
   ListOptions,
+  LocalFile,
   OpenOptions,
   PresignOptions,
   RemoveOptions,
@@ -103,7 +104,7 @@ export class Backoff implements ArtifactStore {
    * Opens an artifact as a local file through the wrapped store, retrying failures; present
    * when the wrapped store has it.
    */
-  readonly openFile?: (artifactId: string, options?: StatOptions) => Promise<Deno.FsFile>;
+  readonly openFile?: (artifactId: string, options?: StatOptions) => Promise<LocalFile>;
 
   /**
    * Copies an artifact into a local file through the wrapped store's fast path, retrying

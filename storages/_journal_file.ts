@@ -4,6 +4,7 @@
 import { StorageFormatError } from "./errors.ts";
 import { writeAll } from "../_common/file_stream.ts";
 import { withContext } from "../_common/error_context.ts";
+import { isNotFound, openFile, statSync } from "../_common/fs.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockOptions } from "./_journal_lock.ts";
 
@@ -47,7 +48,7 @@ export class JournalFile {
 
   /** Appends whole lines with one write and syncs them, or leaves the file as it was. */
   async append(bytes: Uint8Array): Promise<void> {
-    const file = await Deno.open(this.path, { append: true, create: true });
+    const file = await openFile(this.path, { append: true, create: true });
     try {
       const { size } = await file.stat();
       try {
@@ -81,9 +82,9 @@ export class JournalFile {
     // trial.
     let size: number;
     try {
-      size = Deno.statSync(this.path).size;
+      size = statSync(this.path).size;
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound && this.#offset === 0) return;
+      if (isNotFound(error) && this.#offset === 0) return;
       throw error;
     }
     if (size < this.#offset) {
@@ -93,9 +94,9 @@ export class JournalFile {
       );
     }
     if (size === this.#offset + this.#tailBytes) return;
-    const file = await Deno.open(this.path, { read: true });
+    const file = await openFile(this.path, { read: true });
     try {
-      await file.seek(this.#offset, Deno.SeekMode.Start);
+      await file.seek(this.#offset, 0);
       // One buffer for every read, and a line that spans reads is kept as decoded text (a V8
       // rope), so a long line costs time and memory linear in its length.
       const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, size - this.#offset));

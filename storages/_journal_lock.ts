@@ -2,6 +2,14 @@
 // JournalFileOpenLock: `<journal>.lock` is a symbolic link or an exclusively created file
 // (either excludes the other), released by renaming it to `<lock><uuid>.rename` and unlinking.
 import { resolve } from "node:path";
+import {
+  isAlreadyExists,
+  openFile,
+  removeFile,
+  rename,
+  stat,
+  symlink,
+} from "../_common/fs.ts";
 
 /** Which lock file to create: a symbolic link (Optuna's default) or a plain file (O_EXCL). */
 export type JournalLockKind = "symlink" | "open";
@@ -44,13 +52,13 @@ export async function withJournalLock<T>(
 async function tryCreate(journalPath: string, lockPath: string, kind: JournalLockKind) {
   try {
     if (kind === "symlink") {
-      await Deno.symlink(resolve(journalPath), lockPath);
+      await symlink(resolve(journalPath), lockPath);
     } else {
-      (await Deno.open(lockPath, { write: true, createNew: true })).close();
+      (await openFile(lockPath, { write: true, createNew: true })).close();
     }
     return true;
   } catch (error) {
-    if (error instanceof Deno.errors.AlreadyExists) return false;
+    if (isAlreadyExists(error)) return false;
     throw error;
   }
 }
@@ -71,7 +79,7 @@ async function acquire(journalPath: string, lockPath: string, options: JournalLo
       // the whole grace period, measured from when this waiter first saw it.
       let mtime: number | null;
       try {
-        mtime = (await Deno.stat(lockPath)).mtime?.getTime() ?? null;
+        mtime = (await stat(lockPath)).mtime?.getTime() ?? null;
       } catch {
         continue; // released meanwhile
       }
@@ -96,6 +104,6 @@ async function acquire(journalPath: string, lockPath: string, options: JournalLo
 
 async function release(lockPath: string): Promise<void> {
   const renamed = `${lockPath}${crypto.randomUUID()}.rename`;
-  await Deno.rename(lockPath, renamed);
-  await Deno.remove(renamed);
+  await rename(lockPath, renamed);
+  await removeFile(renamed);
 }

@@ -20,6 +20,7 @@
 import { existsSync } from "node:fs";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { RdbStorage } from "./rdb.ts";
+import { notFoundError } from "../_common/fs.ts";
 import type { RdbDriver, RdbQuery, RdbRow } from "./rdb.ts";
 
 export { RdbStorage, SUPPORTED_SCHEMA_REVISIONS } from "./rdb.ts";
@@ -89,7 +90,7 @@ class SqliteDriver implements RdbDriver {
     this.description = `SQLite database "${path}"`;
     // SQLite would create an empty file; Optuna's schema comes from Python Optuna.
     if (path !== ":memory:" && !existsSync(path)) {
-      throw new Deno.errors.NotFound(
+      throw notFoundError(
         `Cannot open ${this.description}: the file does not exist; Python Optuna creates it ` +
           `with its schema: optuna.storages.RDBStorage("sqlite:///${path}")`,
       );

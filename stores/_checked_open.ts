@@ -5,6 +5,8 @@ import { isAbsolute, join, relative } from "node:path";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { validateArtifactId } from "./_artifact_id.ts";
 import { pinFile, type PinnedFile } from "../_common/kernel_copy.ts";
+import { isNotFound, lstat, openFile, realPath } from "../_common/fs.ts";
+import type { LocalFile, LocalFileInfo } from "../_common/types.ts";
 
 // How often open() starts over when the file it opened is not the one it checked: a
 // concurrent overwrite (a rename) changes the file too, so a few tries are normal.
@@ -13,7 +15,7 @@ const OPEN_ATTEMPTS = 5;
 /** The identity of a checked file: the one `open` must get. */
 export interface Checked {
   path: string;
-  info?: Deno.FileInfo;
+  info?: LocalFileInfo;
 }
 
 /** A file opened for reading, with what identifies it. */
@@ -25,9 +27,9 @@ export interface Opened {
   close(): void;
 }
 
-/** Opens a file as a Deno.FsFile. */
-export async function openFsFile(path: string): Promise<Opened & { file: Deno.FsFile }> {
-  const file = await Deno.open(path, { read: true });
+/** Opens a file for reading. */
+export async function openFsFile(path: string): Promise<Opened & { file: LocalFile }> {
+  const file = await openFile(path, { read: true });
   try {
     const { dev, ino, isFile, size } = await file.stat();
     return { file, dev, ino: ino!, isFile, size, close: () => file.close() };
@@ -37,10 +39,10 @@ export async function openFsFile(path: string): Promise<Opened & { file: Deno.Fs
   }
 }
 
-/** Opens a file pinned for a kernel copy where the system allows, else as a Deno.FsFile. */
+/** Opens a file pinned for a kernel copy where the system allows, else as a plain file. */
 export async function openForCopy(
   path: string,
-): Promise<Opened & ({ pinned: PinnedFile } | { file: Deno.FsFile })> {
+): Promise<Opened & ({ pinned: PinnedFile } | { file: LocalFile })> {
   const pinned = pinFile(path);
   if (!pinned) return await openFsFile(path);
   const { dev, ino, isFile, size } = pinned;
@@ -62,7 +64,7 @@ export async function openChecked<T extends Opened>(
     try {
       opened = await open(checked.path);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw notFound(basePath, artifactId, error);
+      if (isNotFound(error)) throw notFound(basePath, artifactId, error);
       throw error;
     }
     if (sameFile(opened, checked.info)) {
@@ -88,32 +90,32 @@ export async function openChecked<T extends Opened>(
 export async function checkArtifactPath(basePath: string, artifactId: string): Promise<Checked> {
   validateArtifactId(artifactId);
   const path = join(basePath, artifactId);
-  let info: Deno.FileInfo;
+  let info: LocalFileInfo;
   try {
-    info = await Deno.lstat(path);
+    info = await lstat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { path };
+    if (isNotFound(error)) return { path };
     throw error;
   }
   if (!info.isSymlink) return { path, info };
   let target: string;
   try {
-    target = await Deno.realPath(path);
+    target = await realPath(path);
   } catch (error) {
     // A dangling link: reads find nothing, and a write's rename replaces the link itself.
-    if (error instanceof Deno.errors.NotFound) return { path };
+    if (isNotFound(error)) return { path };
     throw error;
   }
-  const base = await Deno.realPath(basePath);
+  const base = await realPath(basePath);
   const rel = relative(base, target);
   if (rel === "" || rel.startsWith("..") || isAbsolute(rel)) {
     throw new ArtifactPathEscapeError(artifactId, target, basePath);
   }
   try {
     // lstat: if the target itself became a link since, it is not the file that was checked.
-    return { path, info: await Deno.lstat(target) };
+    return { path, info: await lstat(target) };
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return { path };
+    if (isNotFound(error)) return { path };
     throw error;
   }
 }
@@ -122,6 +124,6 @@ function notFound(basePath: string, artifactId: string, cause?: unknown): Artifa
   return new ArtifactNotFoundError(artifactId, { location: basePath, cause });
 }
 
-function sameFile(opened: Opened, checked: Deno.FileInfo | undefined): boolean {
+function sameFile(opened: Opened, checked: LocalFileInfo | undefined): boolean {
   return checked !== undefined && opened.dev === checked.dev && opened.ino === checked.ino;
 }

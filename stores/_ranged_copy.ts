@@ -6,7 +6,7 @@
 import { onAbort } from "../_common/abort.ts";
 import { writeAll } from "../_common/file_stream.ts";
 import { StreamFiller } from "../_common/stream_filler.ts";
-import type { RangedDownloadOptions, RetryRange } from "./types.ts";
+import type { LocalFile, RangedDownloadOptions, RetryRange } from "./types.ts";
 
 /** A store's ranged-download settings, resolved. */
 export interface RangedDownload {
@@ -62,7 +62,7 @@ export interface RangedCopyOptions {
 }
 
 /** Copies an object into `file`, from its start, in ranges fetched at once. */
-export async function copyRanges(file: Deno.FsFile, options: RangedCopyOptions): Promise<void> {
+export async function copyRanges(file: LocalFile, options: RangedCopyOptions): Promise<void> {
   const { size, partSize, concurrency, onChunk } = options;
   const parts = Math.ceil(size / partSize);
   const abort = new AbortController();

@@ -22,13 +22,21 @@ import { copySync, openTarget, readableFromFile } from "../_common/file_stream.t
 import { kernelCopy } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
-  canTestLocks,
   copyAtomic,
   fromStream,
   type RemovedTempFiles,
   removeStaleTempFiles,
   writeFileAtomic,
 } from "../_common/atomic_file.ts";
+import {
+  canTestLocks,
+  isNotFound,
+  notFoundError,
+  readDir,
+  removeFile,
+  rename,
+} from "../_common/fs.ts";
+import type { LocalFile, LocalFileInfo } from "../_common/types.ts";
 import type {
   ArtifactStat,
   ArtifactStore,
@@ -147,7 +155,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const { file, size } = await openChecked(this.#basePath, artifactId, openFsFile);
     try {
       checkOffsetWithin(artifactId, offset, size);
-      if (offset > 0) await file.seek(offset, Deno.SeekMode.Start);
+      if (offset > 0) await file.seek(offset, 0);
       options.signal?.throwIfAborted();
     } catch (error) {
       file.close();
@@ -165,7 +173,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * @returns The open file; the caller closes it.
    * @throws {ArtifactNotFoundError} When no file has that id.
    */
-  async openFile(artifactId: string, options: StatOptions = {}): Promise<Deno.FsFile> {
+  async openFile(artifactId: string, options: StatOptions = {}): Promise<LocalFile> {
     options.signal?.throwIfAborted();
     return (await openChecked(this.#basePath, artifactId, openFsFile)).file;
   }
@@ -192,7 +200,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
   }
 
   /**
-   * Writes an artifact from a local file with a kernel copy (`Deno.copyFile`) into a temporary
+   * Writes an artifact from a local file with a kernel copy (`copy_file_range`) into a temporary
    * file, which gets the mode a new file gets, is synced and renamed into place.
    * `uploadArtifact` uses it for a `filePath`. A kernel copy cannot be interrupted: an abort is
    * honored before it starts and as soon as it ends, and nothing is published then. With
@@ -284,10 +292,10 @@ export class FileSystemArtifactStore implements ArtifactStore {
       what: `artifact "${artifactId}" to "${this.#basePath}"`,
       sync: this.#sync,
       signal,
-      publish: (tempPath) => Deno.rename(tempPath, path),
+      publish: (tempPath) => rename(tempPath, path),
       onCreateError: (error) =>
-        error instanceof Deno.errors.NotFound
-          ? new Deno.errors.NotFound(
+        isNotFound(error)
+          ? notFoundError(
             `Cannot write artifact "${artifactId}" to "${this.#basePath}": the base directory ` +
               "does not exist; create it first",
             { cause: error },
@@ -306,9 +314,9 @@ export class FileSystemArtifactStore implements ArtifactStore {
     options.signal?.throwIfAborted();
     const { path } = await checkArtifactPath(this.#basePath, artifactId);
     try {
-      await Deno.remove(path);
+      await removeFile(path);
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      if (!isNotFound(error)) throw error;
     }
   }
 
@@ -335,10 +343,10 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * @returns Each artifact's id, size and modification time.
    */
   async *list(options: ListOptions = {}): AsyncIterable<ListedArtifact> {
-    for await (const entry of Deno.readDir(this.#basePath)) {
+    for await (const entry of readDir(this.#basePath)) {
       options.signal?.throwIfAborted();
       if (entry.isDirectory || !isArtifactId(entry.name)) continue;
-      let info: Deno.FileInfo | undefined;
+      let info: LocalFileInfo | undefined;
       try {
         info = (await checkArtifactPath(this.#basePath, entry.name)).info;
       } catch (error) {

@@ -14,8 +14,8 @@
  * @module
  */
 
-export type { StreamSource } from "../_common/types.ts";
-import type { StreamSource } from "../_common/types.ts";
+export type { LocalFile, LocalFileInfo, StreamSource } from "../_common/types.ts";
+import type { LocalFile, StreamSource } from "../_common/types.ts";
 
 /** Options of {@linkcode ArtifactStore.open}. */
 export interface OpenOptions {
@@ -230,7 +230,7 @@ export interface ArtifactStore {
    * @param options A signal.
    * @returns The open file.
    */
-  openFile?(artifactId: string, options?: StatOptions): Promise<Deno.FsFile>;
+  openFile?(artifactId: string, options?: StatOptions): Promise<LocalFile>;
   /**
    * Copies an artifact into a local file (optional fast path, beyond Optuna's protocol):
    * `downloadArtifact` copies into a fresh temporary file with it, then syncs, checks and
