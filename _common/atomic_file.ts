@@ -8,7 +8,7 @@ import { copyStreamToFile } from "./file_stream.ts";
 import { withContext } from "./error_context.ts";
 import { resolveSource } from "./stream.ts";
 import type { LocalFile, StreamSource } from "./types.ts";
-import { canTestLocks, chmod, isNotFound, openFile, readDir, removeFile } from "./fs.ts";
+import { chmod, isNotFound, openFile, readDir, removeFile } from "./fs.ts";
 
 /** The prefix of every temporary file; artifact ids may not start with it. */
 export const TEMP_PREFIX = ".optuna-deno-";

@@ -5,6 +5,7 @@ import { StorageFormatError } from "./errors.ts";
 import { writeAll } from "../_common/file_stream.ts";
 import { withContext } from "../_common/error_context.ts";
 import { isNotFound, openFile, statSync } from "../_common/fs.ts";
+import { createUtf8Decoder } from "../_common/utf8_decoder.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockOptions } from "./_journal_lock.ts";
 
@@ -100,7 +101,7 @@ export class JournalFile {
       // One buffer for every read, and a line that spans reads is kept as decoded text (a V8
       // rope), so a long line costs time and memory linear in its length.
       const buffer = new Uint8Array(Math.min(READ_CHUNK_SIZE, size - this.#offset));
-      const decoder = new TextDecoder();
+      const decoder = createUtf8Decoder();
       let remaining = size - this.#offset;
       let pending = "";
       let pendingBytes = 0;

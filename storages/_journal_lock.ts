@@ -2,14 +2,7 @@
 // JournalFileOpenLock: `<journal>.lock` is a symbolic link or an exclusively created file
 // (either excludes the other), released by renaming it to `<lock><uuid>.rename` and unlinking.
 import { resolve } from "node:path";
-import {
-  isAlreadyExists,
-  openFile,
-  removeFile,
-  rename,
-  stat,
-  symlink,
-} from "../_common/fs.ts";
+import { isAlreadyExists, openFile, removeFile, rename, stat, symlink } from "../_common/fs.ts";
 
 /** Which lock file to create: a symbolic link (Optuna's default) or a plain file (O_EXCL). */
 export type JournalLockKind = "symlink" | "open";

@@ -58,7 +58,8 @@ export async function fill(dir: string, leave: number): Promise<string> {
   return path;
 }
 
-/** Whether an error is ENOSPC, as Deno reports it. */
+/** Whether an error is ENOSPC, as Deno reports it (by message) or node:fs (by code). */
 export function isDiskFull(error: unknown): boolean {
-  return /No space left on device|os error 28/.test(String(error));
+  return (error as { code?: string } | null)?.code === "ENOSPC" ||
+    /No space left on device|os error 28/.test(String(error));
 }

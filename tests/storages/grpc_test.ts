@@ -24,6 +24,7 @@ import { withTempDir } from "../_helpers.ts";
 import { assertListsEveryTrial } from "./_fixtures.ts";
 import { assertTrialModel } from "./_trial_model.ts";
 import { withDatabase } from "../_postgres.ts";
+import { runtime } from "../_runtime.ts";
 import { freePort, type GrpcProxy, grpcPython, startGrpcProxy } from "../_servers.ts";
 
 const python = grpcPython(optunaPython());
@@ -168,7 +169,7 @@ Deno.test({
   name:
     "GrpcStorageProxy: 4 Deno processes and 1 Python process upload 200 artifacts each through one proxy; none lost or duplicated",
   ...testOptions,
-  ignore: python.ignore || postgresUrl.ignore,
+  ignore: runtime !== "deno" || python.ignore || postgresUrl.ignore,
   async fn() {
     await withDatabase(postgresUrl.value, python.value, true, async (url) => {
       await withTempDir(async (dir) => {
@@ -285,6 +286,7 @@ Deno.test({
 Deno.test({
   name: "GrpcStorageProxy: a closed port, a server that is not gRPC and a bad URL fail clearly",
   ...testOptions,
+  ignore: runtime !== "deno", // its server that is not gRPC is a Deno.serve
   async fn() {
     const closed = new GrpcStorageProxy({ host: "127.0.0.1", port: freePort(), readRetries: 0 });
     const started = performance.now();
@@ -354,6 +356,7 @@ Deno.test({
 Deno.test({
   name: "cli ls and put take grpc://HOST:PORT as --storage",
   ...testOptions,
+  ignore: runtime !== "deno", // the command line runs on Deno
   async fn() {
     await withSqliteProxy(async (proxy, _dbPath, dir) => {
       const storage = GrpcStorageProxy.fromUrl(proxy.url);

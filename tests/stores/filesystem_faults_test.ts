@@ -20,11 +20,12 @@ import { InMemoryArtifactStore } from "../../stores/memory.ts";
 import { createStudy } from "../../study/create_study.ts";
 import { chunked, pseudoRandomBytes, sha256, withTempDir } from "../_helpers.ts";
 import { isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";
+import { evalArgv, moduleUrl } from "../_runtime.ts";
 
-const STORE_MODULE = new URL("../../stores/filesystem.ts", import.meta.url).href;
-const DOWNLOAD_MODULE = new URL("../../helpers/download_artifact.ts", import.meta.url).href;
-const UPLOAD_MODULE = new URL("../../helpers/upload_artifact.ts", import.meta.url).href;
-const JOURNAL_MODULE = new URL("../../storages/journal.ts", import.meta.url).href;
+const STORE_MODULE = moduleUrl("../../stores/filesystem.ts", import.meta.url);
+const DOWNLOAD_MODULE = moduleUrl("../../helpers/download_artifact.ts", import.meta.url);
+const UPLOAD_MODULE = moduleUrl("../../helpers/upload_artifact.ts", import.meta.url);
+const JOURNAL_MODULE = moduleUrl("../../storages/journal.ts", import.meta.url);
 const hasTryLock = "tryLock" in Deno.FsFile.prototype;
 const strace = (() => {
   try {
@@ -55,10 +56,8 @@ async function stalledWriter(dir: string, id: string) {
       },
     }));
   `;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["eval", script],
-    stdout: "piped",
-  }).spawn();
+  const [command, ...args] = evalArgv(script);
+  const child = new Deno.Command(command, { args, stdout: "piped" }).spawn();
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   assert.equal((await reader.read()).value?.trim(), "midway");
   reader.releaseLock();
@@ -243,7 +242,7 @@ Deno.test("FileSystemArtifactStore.open(), openFile() and copyToFile() never rea
   });
 });
 
-/** The syscalls of a Deno script that touch the disk's durability, with their paths. */
+/** The syscalls of a script (run in this runtime) that touch the disk's durability, with their paths. */
 async function traced(script: string): Promise<string[]> {
   await using log = await Deno.makeTempFile().then((path) => ({
     path,
@@ -260,9 +259,7 @@ async function traced(script: string): Promise<string[]> {
       log.path,
       "-e",
       "trace=fsync,fdatasync,rename,renameat,renameat2,link,linkat",
-      Deno.execPath(),
-      "eval",
-      script,
+      ...evalArgv(script),
     ],
   }).output();
   assert.equal(code, 0, new TextDecoder().decode(stderr));
@@ -309,7 +306,7 @@ Deno.test({
       await Deno.writeFile(join(dir, "source.bin"), new Uint8Array(10));
       const calls = await traced(`
         import { createStudy, downloadArtifact, FileSystemArtifactStore, uploadArtifact } from ${
-        JSON.stringify(new URL("../../mod.ts", import.meta.url).href)
+        JSON.stringify(moduleUrl("../../mod.ts", import.meta.url))
       };
         const artifactStore = new FileSystemArtifactStore(${JSON.stringify(join(dir, "store"))});
         const artifactId = await uploadArtifact({
@@ -356,7 +353,7 @@ Deno.test({
       const calls = await traced(`
         import { downloadArtifact } from ${JSON.stringify(DOWNLOAD_MODULE)};
         import { InMemoryArtifactStore } from ${
-        JSON.stringify(new URL("../../stores/memory.ts", import.meta.url).href)
+        JSON.stringify(moduleUrl("../../stores/memory.ts", import.meta.url))
       };
         const artifactStore = new InMemoryArtifactStore();
         await artifactStore.write("a1", ReadableStream.from([new Uint8Array(10)]));
@@ -480,7 +477,8 @@ Deno.test("verifyArtifacts(): an upload killed with SIGKILL between the blob and
         filename: "lost.txt",
       });
     `;
-    const child = new Deno.Command(Deno.execPath(), { args: ["eval", script] }).spawn();
+    const [command, ...args] = evalArgv(script);
+    const child = new Deno.Command(command, { args }).spawn();
     let orphan: string | undefined;
     for (let i = 0; i < 600 && orphan === undefined; i++) {
       await new Promise((r) => setTimeout(r, 50));

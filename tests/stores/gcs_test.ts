@@ -5,6 +5,7 @@ import { chunked, pseudoRandomBytes, sha256, sha256Stream } from "../_helpers.ts
 import { gcsClient, startGcsEmulator } from "../_servers.ts";
 import { storeConformance } from "./_conformance.ts";
 import { type FaultPlan, FaultProxy } from "../_fault_proxy.ts";
+import { runtime } from "../_runtime.ts";
 import { Backoff } from "../../middleware/backoff.ts";
 import { ArtifactChangedError } from "../../stores/errors.ts";
 
@@ -98,7 +99,10 @@ Deno.test({
       const damaged = new Uint8Array(await new Response(ranged).arrayBuffer());
       assert.equal(damaged.length, bytes.length - 1000);
       assert.notEqual(sha256(damaged), sha256(bytes.subarray(1000)));
-      assert.equal(proxy.counts.corruptBody, 2);
+      // Both reads went through damaged; on Node.js and Bun the SDK may send one again after
+      // the emulator dropped its connection (tests/_servers.ts), which is damaged as well.
+      const damagedReads = proxy.counts.corruptBody;
+      assert.ok(runtime === "deno" ? damagedReads === 2 : damagedReads >= 2, `${damagedReads}`);
     } finally {
       await proxy.close();
     }
@@ -196,8 +200,11 @@ Deno.test({
       const { resetMidBody, responseBodyBytes } = proxy.counts;
       assert.ok(resetMidBody > 0, "some ranges broke");
       assert.ok(
-        // One range more for the metadata answers, which the proxy counts too.
-        responseBodyBytes <= size + (resetMidBody + 1) * MiB,
+        // A break wastes at most half a range (the proxy cuts a body in its middle), and one
+        // range more is for the metadata answers, which the proxy counts too. About one run in
+        // four the emulator's answers cost more (up to 1.2 ranges a break, seen); 1.5 ranges a
+        // break still fails a copy that starts over once (a whole object more).
+        responseBodyBytes <= size + (resetMidBody + 1) * 1.5 * MiB,
         `${responseBodyBytes} body bytes for ${size} with ${resetMidBody} breaks`,
       );
     });

@@ -222,7 +222,13 @@ for (const { label, get, ignore, ifMatch } of servers) {
               return await fetch();
             },
           }),
-          (error) => error instanceof ArtifactChangedError && error.artifactId === "a1",
+          // The ranges asked after the overwrite get 412 (ArtifactChangedError). Where the first
+          // range was still streaming at the overwrite (seen on Node.js, whose client reads on
+          // demand), Swift cut it short, which fails the copy as a short range: either way no
+          // byte of the new object is mixed in, and nothing is published.
+          (error) =>
+            (error instanceof ArtifactChangedError && error.artifactId === "a1") ||
+            /bytes 0-\d+ came back with fewer than/.test(String(error)),
         );
       });
     },
