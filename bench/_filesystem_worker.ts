@@ -3,10 +3,11 @@
 // Arguments: durable|scratch xxh128|sha256|no-digest SOURCE STORE_DIR TARGET. "scratch" turns the
 // syncs off (FileSystemArtifactStore({ sync: false }) and downloadArtifact({ sync: false }));
 // "no-digest" records no digest at upload and checks none at download.
+import process from "node:process";
 import { createStudy, type DigestAlgorithm, FileSystemArtifactStore } from "../mod.ts";
 import { timedRoundTrip } from "./_round_trip.ts";
 
-const [mode, digest, source, storeDir, target] = Deno.args;
+const [mode, digest, source, storeDir, target] = process.argv.slice(2);
 const sync = mode !== "scratch";
 const artifactStore = new FileSystemArtifactStore(storeDir, { sync });
 const trial = await (await createStudy()).ask();

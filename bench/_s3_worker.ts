@@ -5,6 +5,7 @@
 // the upload recorded. Arguments: upload|download xxh128|sha256|no-digest single|multipart
 // RANGES (downloadConcurrency) ENDPOINT BUCKET ACCESS_KEY SECRET_KEY SOURCE|ARTIFACT_ID TARGET
 // JOURNAL.
+import process from "node:process";
 // deno-lint-ignore no-import-prefix -- kept out of the import map (see docs/development.md)
 import { S3Client } from "npm:@aws-sdk/client-s3@^3.1175.0";
 import {
@@ -29,7 +30,7 @@ const [
   from,
   to,
   journal,
-] = Deno.args;
+] = process.argv.slice(2);
 const client = new S3Client({
   endpoint,
   region: "us-east-1",

@@ -6,8 +6,11 @@
  * Then a journal whose one line is a 128 MiB attribute (`--long-line-mib`): replaying it is
  * linear in the line's length, next to Python.
  *
+ * With `--node` and `--bun` (binaries), the same worker runs on Node.js and Bun too, from the
+ * package as JSR serves it to them (built into `--build`, or here).
+ *
  * Usage: deno run -A bench/journal_meta.ts [--trials 10000] [--runs 3] [--long-line-mib 128]
- *   [--python python3]
+ *   [--python python3] [--node PATH] [--bun PATH] [--build DIR]
  *
  * @module
  */
@@ -17,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { pythonJsonDumps } from "../_common/python_json.ts";
 import { serializeArtifactMeta } from "../helpers/_meta_codec.ts";
 import { measure, printTable } from "./_util.ts";
+import { otherRuntimes } from "./_runtimes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -25,6 +29,9 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     "long-line-mib": { type: "string", default: "128" },
     python: { type: "string", default: "python3" },
+    node: { type: "string" },
+    bun: { type: "string" },
+    build: { type: "string" },
   },
 });
 const trials = Number(values.trials);
@@ -141,6 +148,17 @@ try {
       "one-read",
     ]),
   );
+  const runtimes = await otherRuntimes(
+    values.build ?? join(work, "js"),
+    { node: values.node, bun: values.bun },
+    values.build !== undefined,
+  );
+  for (const runtime of runtimes) {
+    add(
+      `optuna-deno on ${runtime.label}, getAllTrialsArtifactMeta`,
+      await run(runtime.cmd, [...runtime.args("_journal_meta_worker.ts"), "one-read"]),
+    );
+  }
   const hasOptuna = (await new Deno.Command(values.python!, {
     args: ["-c", "import optuna.artifacts"],
     stderr: "null",

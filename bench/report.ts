@@ -20,9 +20,12 @@
  * the phases measured inside each process; peak RSS is the process's (GNU time). Python parts
  * are skipped with a note when `--python` lacks optuna (or boto3).
  *
+ * With `--node` and `--bun` (binaries), optuna-deno's file-system, S3 and journal workers run
+ * on Node.js and Bun as well, from the package as JSR serves it to them (`bench/_runtimes.ts`).
+ *
  * Usage: deno task bench [--sizes 1,4,16,64,256,1024] [--runs 1]
  *   [--only filesystem,s3,journal,grpc,http,tpe]
- *   [--python python3] [--out bench/results]
+ *   [--python python3] [--node PATH] [--bun PATH] [--out bench/results]
  *
  * @module
  */
@@ -32,6 +35,7 @@ import { fileURLToPath } from "node:url";
 import { type S3Server, startS3rver, swiftS3 } from "../tests/_servers.ts";
 import { lineChart, type Series } from "./_svg.ts";
 import { measure, pythonVersion, sameBytes, writeRandomFile } from "./_util.ts";
+import { deno as denoRuntime, otherRuntimes } from "./_runtimes.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -40,6 +44,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "1" },
     only: { type: "string", default: "filesystem,s3,journal,grpc,http,tpe" },
     python: { type: "string", default: "python3" },
+    node: { type: "string" },
+    bun: { type: "string" },
     out: { type: "string", default: fileURLToPath(new URL("results", import.meta.url)) },
   },
 });
@@ -58,6 +64,8 @@ const DIGEST_LABEL: Record<Digest, string> = {
 const DOWNLOAD_RANGES = 4;
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const work = await Deno.makeTempDir({ prefix: "optuna-deno-report-" });
+const buildDir = join(work, "js");
+const runtimes = await otherRuntimes(buildDir, { node: values.node, bun: values.bun });
 
 /** One round trip's result. */
 interface Result {
@@ -260,6 +268,15 @@ try {
       deno(false, "xxh128"),
       deno(false, "sha256"),
       deno(false, "no-digest"),
+      ...runtimes.flatMap((runtime) =>
+        [true, false].map((sync) =>
+          worker(
+            `optuna-deno on ${runtime.label} (${sync ? "synced" : "sync: false"}, XXH3-128)`,
+            runtime.cmd,
+            [...runtime.args("_filesystem_worker.ts"), sync ? "durable" : "scratch", "xxh128"],
+          )
+        )
+      ),
     ];
     if (pyOptuna) {
       contenders.push(
@@ -305,17 +322,21 @@ try {
         },
       });
       // Each phase in its own process, so each has its own peak RSS.
-      const deno = (digest: Digest, put: "single" | "multipart", ranges: number): Contender => {
-        const name = `optuna-deno (${DIGEST_LABEL[digest]}` +
+      const deno = (
+        digest: Digest,
+        put: "single" | "multipart",
+        ranges: number,
+        runtime = denoRuntime,
+      ): Contender => {
+        const on = runtime === denoRuntime ? "" : ` on ${runtime.label}`;
+        const name = `optuna-deno${on} (${DIGEST_LABEL[digest]}` +
           `${put === "multipart" ? ", multipart" : ""}, ${ranges} range${ranges > 1 ? "s" : ""})`;
         return {
           name,
           async run(source, dir) {
             const phase = (which: string, from: string) =>
-              flushed(Deno.execPath(), [
-                "run",
-                "-A",
-                here("_s3_worker.ts"),
+              flushed(runtime.cmd, [
+                ...runtime.args("_s3_worker.ts"),
                 which,
                 digest,
                 put,
@@ -364,6 +385,7 @@ try {
         deno("sha256", "single", DOWNLOAD_RANGES),
         deno("no-digest", "single", DOWNLOAD_RANGES),
         deno("xxh128", "multipart", DOWNLOAD_RANGES),
+        ...runtimes.map((runtime) => deno("xxh128", "single", DOWNLOAD_RANGES, runtime)),
       ];
       if (pyBoto) {
         contenders.push(
@@ -388,7 +410,16 @@ try {
   };
   if (only.has("grpc")) await copied("gRPC storage proxy", "grpc_list.ts", ["--python", python]);
   if (only.has("http")) await copied("HTTP handler", "http_downloads.ts");
-  if (only.has("journal")) await copied("Journal", "journal_meta.ts", ["--python", python]);
+  if (only.has("journal")) {
+    const on = [values.node && `--node=${values.node}`, values.bun && `--bun=${values.bun}`];
+    const build = runtimes.length ? [`--build=${buildDir}`] : [];
+    await copied("Journal", "journal_meta.ts", [
+      "--python",
+      python,
+      ...build,
+      ...on.filter((arg): arg is string => Boolean(arg)),
+    ]);
+  }
   if (only.has("tpe")) {
     await copied("TPE quality", "tpe_quality.ts", ["--python", python, "--out", values.out!]);
     report.push(...["sphere", "branin", "mix5"].map((f) => `![${f}](tpe_${f}.svg)`), "");

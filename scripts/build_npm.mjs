@@ -4,7 +4,8 @@
 // deno.json's and whose dependencies are the versions .deno.lock pins. No type declarations:
 // the package on JSR has them.
 //
-// With --tests (CI, .ci/runtimes.sh), the tests are built beside it, and each test file that
+// With --tests (CI, .ci/runtimes.sh; the benchmarks), the tests and the benchmark workers are
+// built beside it, and each test file that
 // uses `Deno` gets the module-local one of tests/_node_deno.ts, so the library itself runs with
 // no `Deno` global.
 //
@@ -49,7 +50,10 @@ function rewrite(specifier) {
 async function build(dir) {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (SKIP.has(entry.name) || (!withTests && path === "tests")) continue;
+    const testsOnly = path === "tests" || path === "bench";
+    if ((SKIP.has(entry.name) && !(withTests && path === "bench")) || (!withTests && testsOnly)) {
+      continue;
+    }
     if (path === "tests/testdata") {
       symlinkSync(join(root, path), join(out, path)); // the fixtures, linked whole
     } else if (entry.isDirectory()) {
@@ -68,7 +72,7 @@ async function build(dir) {
         code = `import { Deno } from "${shim}";\n${code}`;
       }
       writeFileSync(join(out, `${path.slice(0, -3)}.js`), code);
-    } else if (entry.isFile() && path.startsWith("tests/")) {
+    } else if (entry.isFile() && /^(tests|bench)\//.test(path)) {
       symlinkSync(join(root, path), join(out, path)); // Python helpers, the emulator's script
     }
   }
