@@ -2,7 +2,9 @@
  * Optuna artifacts for Deno: save the output files of an optimization (plots, checkpoints,
  * logs) in an artifact store and record them in the study's Optuna storage, byte-compatible
  * with Python's `optuna.artifacts`, so Python Optuna and optuna-dashboard see them as their
- * own.
+ * own. The same package runs on Deno, Node.js 22.5+ and Bun 1.4: on Node.js and Bun the file
+ * system is reached through `node:fs` (no `flock`, so a dead write's temporary file is told by its
+ * age alone), and "not found" and "exists" errors carry `code` "ENOENT" and "EEXIST" as on Deno.
  *
  * Artifact stores: {@linkcode FileSystemArtifactStore} (Optuna's folder layout) and
  * {@linkcode InMemoryArtifactStore}. Study storage: {@linkcode InMemoryStorage}.

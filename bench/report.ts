@@ -381,7 +381,7 @@ try {
                 : ["curl", [...sigv4, "-o", to, url]],
           ),
         ],
-        ...[1, 2, 4, 8].map((ranges) => deno("xxh128", "single", ranges)),
+        ...[1, 2, 3, 4, 8].map((ranges) => deno("xxh128", "single", ranges)),
         deno("sha256", "single", DOWNLOAD_RANGES),
         deno("no-digest", "single", DOWNLOAD_RANGES),
         deno("xxh128", "multipart", DOWNLOAD_RANGES),

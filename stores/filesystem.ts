@@ -68,8 +68,8 @@ export interface FileSystemArtifactStoreOptions {
   /**
    * Remove, before the first write, the temporary files that killed writes left in the folder
    * (see {@linkcode FileSystemArtifactStore.removeStaleTempFiles}): where the runtime can test
-   * a lock without waiting, every unlocked one unchanged for a minute; elsewhere (Deno 2.5),
-   * those unchanged for an hour.
+   * a lock without waiting, every unlocked one unchanged for a minute; elsewhere (Deno 2.5, and
+   * Node.js and Bun, whose `node:fs` has no lock), those unchanged for an hour.
    *
    * @default {true}
    */
@@ -362,7 +362,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * Removes the temporary files that writes killed midway (a kill -9, a power loss) left in
    * the folder: those unchanged for `olderThan` seconds. A write in progress holds a lock on
    * its temporary file and is never touched (on Deno 2.5, which cannot test a lock without
-   * waiting, age alone decides: a write stalled for longer than `olderThan` then fails instead
+   * waiting, and on Node.js and Bun, which cannot lock, age alone decides: a write stalled for longer than `olderThan` then fails instead
    * of publishing). The store sweeps once by itself before its first write (option
    * `sweepTempFiles`); call this for another threshold or from a timer, or run the command
    * line's `sweep`.
