@@ -61,7 +61,7 @@ const DIGEST_LABEL: Record<Digest, string> = {
   "no-digest": "no digest",
 };
 /** The S3 store's default downloadConcurrency, for the rows that vary something else. */
-const DOWNLOAD_RANGES = 4;
+const DOWNLOAD_RANGES = 3;
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const work = await Deno.makeTempDir({ prefix: "optuna-deno-report-" });
 const buildDir = join(work, "js");

@@ -14,11 +14,11 @@ export interface RangedDownload {
   concurrency: number;
 }
 
-/** The settings of `options`, with the defaults (8 MiB x 4), checked. */
+/** The settings of `options`, with the defaults (8 MiB x 3), checked. */
 export function rangedDownload(options: RangedDownloadOptions): RangedDownload {
   return {
     partSize: positiveInteger("downloadPartSize", options.downloadPartSize, 8 * 1024 * 1024),
-    concurrency: positiveInteger("downloadConcurrency", options.downloadConcurrency, 4),
+    concurrency: positiveInteger("downloadConcurrency", options.downloadConcurrency, 3),
   };
 }
 

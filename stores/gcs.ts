@@ -14,7 +14,7 @@
  * is validated by the SDK's CRC32C, a read from an offset is not (see docs/integrity.md).
  *
  * `downloadArtifact` (through `copyToFile`) fetches an object larger than `downloadPartSize`
- * (8 MiB) in byte ranges of its generation, `downloadConcurrency` (4) at a time, with memory at
+ * (8 MiB) in byte ranges of its generation, `downloadConcurrency` (3) at a time, with memory at
  * part size x concurrency; as the SDK cannot validate ranged reads, the CRC32C of the bytes in
  * order is compared with the object's. Under `Backoff` a failed range alone is fetched again.
  *

@@ -39,7 +39,7 @@
  *   `ListMultipartUploads` on Swift). `open` of a missing key is `ArtifactNotFoundError`; a 403 (wrong
  *   credentials, no permission) stays the SDK's error. An offset is a `Range` request.
  * - **Downloads**: `downloadArtifact` (through `copyToFile`) fetches an object larger than
- *   `downloadPartSize` (8 MiB) in byte ranges, `downloadConcurrency` (4) at a time, pinned to the
+ *   `downloadPartSize` (8 MiB) in byte ranges, `downloadConcurrency` (3) at a time, pinned to the
  *   first answer's ETag (`If-Match`); memory stays at part size x concurrency, the digest sees the
  *   bytes in order, and under `Backoff` a failed range alone is fetched again. `open()` stays one
  *   stream. `downloadConcurrency: 1` reads every object in one stream.
