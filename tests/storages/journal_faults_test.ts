@@ -8,11 +8,11 @@ import { JournalFileStorage } from "../../storages/journal.ts";
 import { createStudy } from "../../study/create_study.ts";
 import { optunaPython } from "../_env.ts";
 import { withTempDir } from "../_helpers.ts";
-import { evalArgv, moduleUrl, runtime } from "../_runtime.ts";
+import { evalArgv, moduleUrl, runArgv, runtime } from "../_runtime.ts";
 import { fill, isDiskFull, tmpfsUnavailable, withTmpfs } from "../_tmpfs.ts";
 
 const JOURNAL_MODULE = moduleUrl("../../storages/journal.ts", import.meta.url);
-const WRITER = fileURLToPath(new URL("_stalling_writer.ts", import.meta.url));
+const WRITER = moduleUrl("_stalling_writer.ts", import.meta.url);
 const SIDE = fileURLToPath(new URL("../interop/_optuna_side.py", import.meta.url));
 const python = optunaPython();
 
@@ -49,11 +49,12 @@ async function assertNoDanglingMetadata(journal: string, studyName: string, dir:
   return listed;
 }
 
-// The writer pauses inside the lock by patching Deno.FsFile.prototype.sync, which only Deno has.
+// The writer pauses inside the lock by wrapping the runtime's sync (tests/storages/
+// _stalling_writer.ts); Bun's node:fs named exports cannot be wrapped, so not on Bun.
 Deno.test({
   name:
     "JournalFileStorage: a writer stopped while holding the lock, whose lock another writer breaks, keeps its upload",
-  ignore: runtime !== "deno",
+  ignore: runtime === "bun",
 }, async () => {
   await withTempDir(async (dir) => {
     const journal = join(dir, "journal.log");
@@ -65,8 +66,9 @@ Deno.test({
     });
     await study.ask();
 
-    const writer = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", WRITER, journal, "stall", artifacts],
+    const [command, ...args] = runArgv(WRITER, journal, "stall", artifacts);
+    const writer = new Deno.Command(command, {
+      args,
       stdout: "piped",
       stderr: "piped",
     }).spawn();
