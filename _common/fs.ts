@@ -10,9 +10,6 @@ import type { LocalFile, LocalFileInfo } from "./types.ts";
 
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
 
-/** Whether this runtime is Deno (checked by its file API, which the code below uses). */
-export const onDeno: boolean = typeof deno?.open === "function";
-
 /** How {@linkcode openFile} opens: as `Deno.open`'s options. */
 export interface OpenFileOptions {
   read?: boolean;

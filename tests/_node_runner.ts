@@ -11,11 +11,14 @@ if ("Deno" in globalThis) {
   throw new Error("This runner is for Node.js and Bun; on Deno, run deno task test");
 }
 
-// The tests stop their servers on "unload", a Deno event; here it is the process's exit.
+// The tests stop their servers on "unload", a Deno event; here it is the process's exit. Bun has
+// a global addEventListener of its own, which never sends "unload": the wrapper takes that type.
 const unload: Array<() => void> = [];
-const target = globalThis as unknown as { addEventListener?: unknown };
-target.addEventListener ??= (type: string, listener: () => void) => {
-  if (type === "unload") unload.push(listener);
+const target = globalThis as unknown as { addEventListener?: (...args: unknown[]) => void };
+const addEventListener = target.addEventListener;
+target.addEventListener = (type: unknown, listener: unknown, ...rest: unknown[]) => {
+  if (type === "unload") unload.push(listener as () => void);
+  else addEventListener?.call(globalThis, type, listener, ...rest);
 };
 process.on("exit", () => unload.forEach((listener) => listener()));
 
