@@ -4,7 +4,6 @@
 // under test (tests/_runtime.ts): on Deno the pause wraps Deno.FsFile's sync, on Node.js
 // node:fs's fsync, before the module is loaded.
 import fs from "node:fs";
-import { syncBuiltinESMExports } from "node:module";
 import process from "node:process";
 import { runtime } from "../_runtime.ts";
 
@@ -28,6 +27,8 @@ if (runtime === "deno" && deno) {
   fs.fsync = ((fd: number, done: (error: Error | null) => void) =>
     fsync(fd, (error) =>
       void pause().then(() => done(error)))) as typeof fs.fsync;
+  // Imported here: Deno 2.5's node:module lacks it.
+  const { syncBuiltinESMExports } = await import("node:module");
   syncBuiltinESMExports();
 }
 const { JournalFileStorage } = await import("../../storages/journal.ts");
