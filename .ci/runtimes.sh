@@ -35,12 +35,12 @@ deno run --lock=.deno.lock --allow-all scripts/build_npm.mjs --tests "$build"
 (cd "$build" && npm install --no-audit --no-fund >/dev/null 2>&1)
 
 # Everything but the tests that run the module's own Deno programs (the command line, the
-# examples, the worker fleets, the kill -9 writers) or Deno-only APIs (Deno.serve).
+# examples, the worker fleets) or Deno-only APIs (Deno.serve); the fault suites start their
+# writers in the runtime under test.
 mapfile -t files < <(cd "$build" && find tests -name '*_test.js' | sort | grep -v -E \
   -e '^tests/(cli|examples)/' \
   -e '^tests/(layers|readme|exports)_test' \
   -e '^tests/interop/(fleet|journal_concurrency)_test' \
-  -e '^tests/(stores/filesystem_faults|storages/journal_faults|middleware/backoff_faults)_test' \
   -e '^tests/http/(browser|serve)_test')
 # The test servers (s3rver, the GCS emulator) run under Deno; the build's package.json is not
 # theirs.
