@@ -97,7 +97,10 @@ for (const { label, get, ignore, ifMatch } of servers) {
             const { requests, maxInFlight } = setup.proxy.counts;
             assert.equal(requests, Math.ceil(size / MiB), `${what}: one request per range`);
             assert.ok(maxInFlight <= concurrency, `${what}: ${maxInFlight} requests at once`);
-            if (size > 3 * MiB) assert.ok(maxInFlight > 1, `${what}: ranges in parallel`);
+            // Overlap is a matter of timing where the first range may end before the second
+            // reaches the proxy (4 ranges; seen on Node.js and Bun under CI's load); with 11
+            // ranges it is certain.
+            if (size > 10 * MiB) assert.ok(maxInFlight > 1, `${what}: ranges in parallel`);
           }
         });
       }
