@@ -204,7 +204,7 @@ export async function removeStaleTempFiles(
       removed.names.push(entry.name);
       removed.bytes += info.size;
     } catch (error) {
-      if (!(isNotFound(error))) throw error;
+      if (!isNotFound(error)) throw error;
     } finally {
       file.close();
     }

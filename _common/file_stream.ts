@@ -5,24 +5,11 @@
 import { abortableStream } from "./stream.ts";
 import { onAbort } from "./abort.ts";
 import { StreamFiller } from "./stream_filler.ts";
-import { openFile } from "./fs.ts";
 import type { LocalFile } from "./types.ts";
 
 const READ_CHUNK_SIZE = 1024 * 1024;
 
 const WRITE_BUFFER_SIZE = 1024 * 1024;
-
-/** Creates or truncates `path` for writing; an error of that goes through `onWriteError`. */
-export async function openTarget(
-  path: string,
-  onWriteError?: (error: unknown) => unknown,
-): Promise<LocalFile> {
-  try {
-    return await openFile(path, { write: true, create: true, truncate: true });
-  } catch (error) {
-    throw onWriteError?.(error) ?? error;
-  }
-}
 
 /** Writes all of `chunk` to `file`, however many calls that takes. */
 export async function writeAll(file: LocalFile, chunk: Uint8Array): Promise<void> {

@@ -6,6 +6,7 @@
 import * as nodeFs from "node:fs";
 import * as fsp from "node:fs/promises";
 import { promisify } from "node:util";
+import { readableFromFile } from "./file_stream.ts";
 import type { LocalFile, LocalFileInfo } from "./types.ts";
 
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
@@ -24,6 +25,18 @@ export interface OpenFileOptions {
 /** Opens a file, as `Deno.open` does. */
 export function openFile(path: string, options: OpenFileOptions): Promise<LocalFile> {
   return deno ? deno.open(path, options) : NodeFile.open(path, options);
+}
+
+/** Creates or truncates `path` for writing; an error of that goes through `onWriteError`. */
+export async function openTarget(
+  path: string,
+  onWriteError?: (error: unknown) => unknown,
+): Promise<LocalFile> {
+  try {
+    return await openFile(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    throw onWriteError?.(error) ?? error;
+  }
 }
 
 /** Removes a file. */
@@ -149,7 +162,6 @@ function infoOf(stats: nodeFs.Stats): LocalFileInfo {
   };
 }
 
-const READ_CHUNK_SIZE = 1024 * 1024;
 const read = promisify(nodeFs.read);
 const write = promisify(nodeFs.write);
 const fsync = promisify(nodeFs.fsync);
@@ -226,23 +238,12 @@ class NodeFile implements LocalFile {
   }
 
   get readable(): ReadableStream<Uint8Array> {
-    return new ReadableStream({
-      pull: async (controller) => {
-        const buffer = new Uint8Array(READ_CHUNK_SIZE);
-        const count = await this.read(buffer);
-        if (count === null) {
-          this.close();
-          controller.close();
-        } else {
-          controller.enqueue(buffer.subarray(0, count));
-        }
-      },
-      cancel: () => this.close(),
-    });
+    return readableFromFile(this);
   }
 
   close(): void {
-    if (this.#closed) return; // the stream's end and its reader may both close
+    // Once only: a second close could close a descriptor number that was reused meanwhile.
+    if (this.#closed) return;
     this.#closed = true;
     nodeFs.closeSync(this.#fd);
   }

@@ -1,11 +1,11 @@
 // Kernel copies for the file-system store's fast paths. The runtimes copy only between paths
-// (`Deno.copyFile`, `node:fs` `copyFile`), so an open file is copied through the path Linux gives every open
-// descriptor, `/proc/self/fd/N`: it names the open file itself, so a rename or a swapped link
-// after the open cannot change what is copied. Where that path does not name the open file
-// (other systems; Deno 2.5, whose `node:fs` descriptors are not the system's), there is no
-// pinned file and the callers copy through buffers instead.
+// (`Deno.copyFile`, `node:fs` `copyFile`), so an open file is copied through the path Linux
+// gives every open descriptor, `/proc/self/fd/N`: it names the open file itself, so a rename or
+// a swapped link after the open cannot change what is copied. Where that path does not name the
+// open file (other systems; Deno 2.5, whose `node:fs` descriptors are not the system's), there
+// is no pinned file and the callers copy through buffers instead.
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
-import { copyFile, notFoundError } from "./fs.ts";
+import { copyFile, isNotFound, notFoundError } from "./fs.ts";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
 export interface PinnedFile {
@@ -30,7 +30,7 @@ export function pinFile(path: string): PinnedFile | undefined {
   try {
     fd = openSync(path, "r");
   } catch (error) {
-    if ((error as { code?: string }).code !== "ENOENT") throw error;
+    if (!isNotFound(error)) throw error;
     throw notFoundError((error as Error).message, { cause: error });
   }
   let closed = false;
@@ -128,7 +128,7 @@ async function observeGrowing(
     try {
       fd = openSync(path, "r");
     } catch (error) {
-      if ((error as { code?: string }).code !== "ENOENT") throw error;
+      if (!isNotFound(error)) throw error;
       if (finished) return; // the copy failed before it created the file
       await pause(1);
     }

@@ -8,7 +8,8 @@ import type { File } from "npm:@google-cloud/storage@^8.4.0";
 // deno-lint-ignore no-import-prefix -- pinned as in helpers/_digest.ts
 import { createCRC32 } from "npm:hash-wasm@4.13.0";
 import { onAbort } from "../_common/abort.ts";
-import { copyStreamToFile, openTarget } from "../_common/file_stream.ts";
+import { copyStreamToFile } from "../_common/file_stream.ts";
+import { openTarget } from "../_common/fs.ts";
 import { mapErrors } from "../_common/stream.ts";
 import { copyRanges, type RangedDownload } from "./_ranged_copy.ts";
 import type { CopyToFileOptions } from "./types.ts";

@@ -3,7 +3,8 @@
 // at once, each pinned to the first answer's ETag (If-Match), so an object written again
 // meanwhile fails with ArtifactChangedError (412) instead of mixing two versions.
 import { onAbort } from "../_common/abort.ts";
-import { copyStreamToFile, openTarget } from "../_common/file_stream.ts";
+import { copyStreamToFile } from "../_common/file_stream.ts";
+import { openTarget } from "../_common/fs.ts";
 import { copyRanges, type RangedDownload } from "./_ranged_copy.ts";
 import type { CopyToFileOptions } from "./types.ts";
 

@@ -18,7 +18,7 @@
  */
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { checkOffsetWithin, isArtifactId, validateLength, validateOffset } from "./_artifact_id.ts";
-import { copySync, openTarget, readableFromFile } from "../_common/file_stream.ts";
+import { copySync, readableFromFile } from "../_common/file_stream.ts";
 import { kernelCopy } from "../_common/kernel_copy.ts";
 import {
   type AtomicWriteOptions,
@@ -32,6 +32,7 @@ import {
   canTestLocks,
   isNotFound,
   notFoundError,
+  openTarget,
   readDir,
   removeFile,
   rename,
@@ -362,10 +363,10 @@ export class FileSystemArtifactStore implements ArtifactStore {
    * Removes the temporary files that writes killed midway (a kill -9, a power loss) left in
    * the folder: those unchanged for `olderThan` seconds. A write in progress holds a lock on
    * its temporary file and is never touched (on Deno 2.5, which cannot test a lock without
-   * waiting, and on Node.js and Bun, which cannot lock, age alone decides: a write stalled for longer than `olderThan` then fails instead
-   * of publishing). The store sweeps once by itself before its first write (option
-   * `sweepTempFiles`); call this for another threshold or from a timer, or run the command
-   * line's `sweep`.
+   * waiting, and on Node.js and Bun, which cannot lock, age alone decides: a write stalled for
+   * longer than `olderThan` then fails instead of publishing). The store sweeps once by itself
+   * before its first write (option `sweepTempFiles`); call this for another threshold or from a
+   * timer, or run the command line's `sweep`.
    *
    * @example Usage
    * ```ts

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { Readable, Writable } from "node:stream";
-import { openFile } from "../_common/fs.ts";
+import { openFile, readDir } from "../_common/fs.ts";
 
 /** A test as `Deno.test` registers it. */
 export interface RegisteredTest {
@@ -387,17 +387,8 @@ export const Deno = {
   stat: async (path: string | URL) => infoOf(await fsp.stat(path)),
   lstat: async (path: string | URL) => infoOf(await fsp.lstat(path)),
   statSync: (path: string | URL) => infoOf(fs.statSync(path)),
-  readDir: async function* (path: string | URL) {
-    for (const entry of await fsp.readdir(path, { withFileTypes: true })) {
-      yield {
-        name: entry.name,
-        isFile: entry.isFile(),
-        isDirectory: entry.isDirectory(),
-        isSymlink: entry.isSymbolicLink(),
-      };
-    }
-  },
-  readDirSync: (path: string | URL) =>
+  readDir: (path: string) => readDir(path),
+  readDirSync: (path: string) =>
     fs.readdirSync(path, { withFileTypes: true }).map((entry) => ({
       name: entry.name,
       isFile: entry.isFile(),

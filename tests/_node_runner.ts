@@ -1,5 +1,6 @@
-// Runs test files built for Node.js or Bun (scripts/build_npm.mjs) one after another, as `deno test`
-// runs them, and prints Deno's summary line ("ok | N passed | N failed"), which .ci/run counts.
+// Runs test files built for Node.js or Bun (scripts/build_npm.mjs) one after another, as
+// `deno test` runs them, and prints Deno's summary line ("ok | N passed | N failed"), which
+// .ci/run counts.
 // Usage: node tests/_node_runner.js [--filter text] file.js...
 import process from "node:process";
 import { pathToFileURL } from "node:url";
