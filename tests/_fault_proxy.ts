@@ -16,6 +16,11 @@ export interface FaultPlan {
   corruptRequests?: RegExp;
   /** Header lines (each ending in CRLF) added to every response, such as a real server's. */
   addHeaders?: string;
+  /**
+   * Milliseconds each response is held back once the server has answered, so that a client's
+   * requests sent at once are answered at once, however fast the server is.
+   */
+  holdResponse?: number;
   seed: number;
 }
 
@@ -298,6 +303,7 @@ export class FaultProxy {
         const sending = forwardBody(fromClient, upstream, head).then(() => true, () => false);
         const early = await Promise.race([sending.then(() => false), responding.then(() => true)]);
         const response = await responding;
+        if (p.holdResponse) await new Promise((resolve) => setTimeout(resolve, p.holdResponse));
         const bodySent = !early && await sending;
         const resetBefore = roll < p.status500 + p.status503 + p.resetBeforeResponse;
         if (response === null) return;

@@ -81,7 +81,9 @@ for (const { label, get, ignore, ifMatch } of servers) {
     ignore,
     async fn() {
       for (const concurrency of [2, 3, 8]) {
-        await withStore(get(), NO_FAULTS, concurrency, async (setup) => {
+        // Each answer held 20 ms: the ranges the copy asks at once are in flight at once.
+        const held = { ...NO_FAULTS, holdResponse: 20 };
+        await withStore(get(), held, concurrency, async (setup) => {
           for (const size of [MiB + 1, 3 * MiB - 1, 3 * MiB, 3 * MiB + 1, 10 * MiB + 12345]) {
             const bytes = pseudoRandomBytes(size, size);
             await put(setup, "a1", bytes);
@@ -97,10 +99,7 @@ for (const { label, get, ignore, ifMatch } of servers) {
             const { requests, maxInFlight } = setup.proxy.counts;
             assert.equal(requests, Math.ceil(size / MiB), `${what}: one request per range`);
             assert.ok(maxInFlight <= concurrency, `${what}: ${maxInFlight} requests at once`);
-            // Overlap is a matter of timing where the first range may end before the second
-            // reaches the proxy (4 ranges; seen on Node.js and Bun under CI's load); with 11
-            // ranges it is certain.
-            if (size > 10 * MiB) assert.ok(maxInFlight > 1, `${what}: ranges in parallel`);
+            if (size > 3 * MiB) assert.ok(maxInFlight > 1, `${what}: ranges in parallel`);
           }
         });
       }
