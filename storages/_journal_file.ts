@@ -9,7 +9,7 @@ import { createUtf8Decoder } from "../_common/utf8_decoder.ts";
 import { withJournalLock } from "./_journal_lock.ts";
 import type { JournalLockOptions } from "./_journal_lock.ts";
 
-const READ_CHUNK_SIZE = 4 * 1024 * 1024;
+const READ_CHUNK_SIZE = 1 * 1024 * 1024;
 const NEWLINE = 10;
 
 export class JournalFile {

@@ -37,7 +37,9 @@ export class JournalLog {
   /** Runs `fn` after every earlier call of this instance, so replays never interleave. */
   #exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(fn, fn);
-    this.#queue = next.catch(() => {});
+    // Not `next.catch()`: that would keep the last result (a whole listing) alive until the
+    // next call.
+    this.#queue = next.then(() => {}, () => {});
     return next;
   }
 

@@ -118,7 +118,9 @@ class SqliteDriver implements RdbDriver {
         throw error;
       }
     });
-    this.#queue = next.catch(() => {});
+    // Not `next.catch()`: that would keep the last result (a whole listing) alive until the
+    // next call.
+    this.#queue = next.then(() => {}, () => {});
     return next;
   }
 
