@@ -92,7 +92,11 @@ export async function writeFileAtomic(fill: Fill, options: AtomicWriteOptions): 
  * removes only files unchanged for its threshold.
  */
 export async function copyAtomic(
-  copy: (tempPath: string, describe: DescribeDiskError) => Promise<void>,
+  copy: (
+    tempPath: string,
+    describe: DescribeDiskError,
+    settle: () => Promise<void>,
+  ) => Promise<void>,
   options: AtomicWriteOptions,
 ): Promise<void> {
   const { dir, signal } = options;
@@ -114,17 +118,23 @@ export async function copyAtomic(
   } catch (error) {
     throw options.onCreateError?.(error) ?? error;
   }
-  try {
-    await copy(tempPath, describe);
-    await chmod(tempPath, mode);
-    if (options.sync) {
+  // The mode and the sync, once the bytes are in place: `copy` may start them itself while it
+  // still reads its last bytes (a hash behind a kernel copy); else they follow it.
+  let settling: Promise<void> | undefined;
+  const settle = () =>
+    settling ??= (async () => {
+      await chmod(tempPath, mode);
+      if (!options.sync) return;
       const file = await openFile(tempPath, { read: true });
       try {
         await file.sync().catch((error) => Promise.reject(describe(error)));
       } finally {
         file.close();
       }
-    }
+    })();
+  try {
+    await copy(tempPath, describe, settle);
+    await settle();
     signal?.throwIfAborted();
     await options.publish(tempPath);
   } catch (error) {

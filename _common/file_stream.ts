@@ -5,6 +5,7 @@
 import { abortableStream } from "./stream.ts";
 import { onAbort } from "./abort.ts";
 import { StreamFiller } from "./stream_filler.ts";
+import { yieldTurn } from "./sleep.ts";
 import type { LocalFile } from "./types.ts";
 
 const READ_CHUNK_SIZE = 1024 * 1024;
@@ -41,8 +42,8 @@ export function readableFromFile(
 }
 
 // The synchronous copy loop: a yield to the event loop every this many bytes bounds how long
-// one turn of it blocks (16 reads and writes of 1 MiB, about 10 ms here).
-const YIELD_EVERY = 16 * 1024 * 1024;
+// one turn of it blocks (4 reads and writes of 1 MiB, about 2.5 ms here).
+const YIELD_EVERY = 4 * 1024 * 1024;
 
 /** Options of {@linkcode copySync}. */
 export interface CopyOptions {
@@ -85,7 +86,7 @@ export async function copySync(
     sinceYield += count;
     if (sinceYield >= YIELD_EVERY) {
       sinceYield = 0;
-      await new Promise((resolve) => setTimeout(resolve, 0));
+      await yieldTurn();
     }
   }
 }

@@ -6,6 +6,7 @@
 // is no pinned file and the callers copy through buffers instead.
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { copyFile, isNotFound, notFoundError } from "./fs.ts";
+import { yieldTurn } from "./sleep.ts";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
 export interface PinnedFile {
@@ -74,12 +75,18 @@ export interface KernelCopyOptions {
   onChunk?: (chunk: Uint8Array) => void;
   /** Turns an error of the copy (a full disk) into the one to throw. */
   onCopyError?: (error: unknown) => unknown;
+  /**
+   * Started when the kernel copy has ended, while the observer reads its last bytes (the hash
+   * runs behind the copy), so a sync of the target overlaps that read; awaited before the copy
+   * returns.
+   */
+  onCopied?: () => Promise<void>;
 }
 
-// The observer's reads block the event loop; a yield after this many bytes bounds one turn:
-// 16 reads and SHA-256 updates of 1 MiB, the longest stall 20-32 ms here. Each yield is a
-// timer of about 2 ms: at 4 MiB the stall was 12 ms but a 1 GiB copy took 1.4 s, not 0.93 s.
-const YIELD_EVERY = 16 * 1024 * 1024;
+// The observer's reads block the event loop; a yield after this many bytes bounds one turn to
+// 4 reads and hash updates of 1 MiB (about 1.5 ms with XXH3-128 here). A timer as the yield
+// (setTimeout 0, 1-2 ms) had cost 74 ms of a 512 MiB copy even at 16 MiB per turn.
+const YIELD_EVERY = 4 * 1024 * 1024;
 const CHUNK_SIZE = 1024 * 1024;
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -95,20 +102,23 @@ export async function kernelCopy(
   target: string,
   options: KernelCopyOptions = {},
 ): Promise<void> {
-  const { onChunk, signal } = options;
-  const copying = copyFile(source, target).catch((error) => {
+  const { onChunk, onCopied, signal } = options;
+  let done = false;
+  const copying = copyFile(source, target).then(() => {
+    done = true;
+  }, (error) => {
+    done = true;
     throw options.onCopyError?.(error) ?? error;
   });
-  if (!onChunk) return await copying;
-  let done = false;
-  const copied = copying.finally(() => done = true);
-  copied.catch(() => {}); // awaited below; its end also ends the reads
+  const settled = onCopied ? copying.then(onCopied) : copying;
+  if (!onChunk) return await settled;
+  settled.catch(() => {}); // awaited below; the copy's end also ends the reads
   try {
     await observeGrowing(target, () => done, onChunk, signal);
   } finally {
-    await copied.catch(() => {}); // the kernel copy cannot be stopped: let it end first
+    await settled.catch(() => {}); // the kernel copy cannot be stopped: let it end first
   }
-  await copied;
+  await settled;
 }
 
 /**
@@ -153,7 +163,7 @@ async function observeGrowing(
       sinceYield += count;
       if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
-        await pause(0);
+        await yieldTurn();
       }
     }
   } finally {

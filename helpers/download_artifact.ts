@@ -115,7 +115,8 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     ? (await artifactStore.stat(artifactId, { signal })).size
     : undefined;
   const observers = { total, onProgress, digester };
-  // Checked before the sync and the publish, so damaged bytes never take the target's name.
+  // Checked before the publish, so damaged bytes never take the target's name (the sync of the
+  // temporary file may run meanwhile: a kernel copy ends before the hash of its last bytes).
   const check = () => {
     if (!expected) return;
     const actual = digester!.digest();
@@ -134,11 +135,12 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     // A store that copies into local files itself: in the kernel (file system), straight from
     // the network into reused buffers (S3).
     const watched = onProgress !== undefined || digester !== undefined;
-    await copyAtomic(async (tempPath, describe) => {
+    await copyAtomic(async (tempPath, describe, settle) => {
       await artifactStore.copyToFile!(artifactId, tempPath, {
         signal,
         observeChunks: watched ? () => chunkObserver(observers)! : undefined,
         onWriteError: describe,
+        onCopied: settle,
       });
       check();
     }, atomic);

@@ -225,11 +225,12 @@ export class FileSystemArtifactStore implements ArtifactStore {
     const publishing = this.#publishing(artifactId, path, signal);
     // The user's own file: copied by path (no link check), the observer reading the copy.
     await copyAtomic(
-      (tempPath, describe) =>
+      (tempPath, describe, settle) =>
         kernelCopy(filePath, tempPath, {
           signal,
           onChunk: observeChunks?.(),
           onCopyError: describe,
+          onCopied: settle,
         }),
       publishing,
     );
@@ -254,7 +255,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
     filePath: string,
     options: CopyToFileOptions = {},
   ): Promise<void> {
-    const { signal, observeChunks, onWriteError } = options;
+    const { signal, observeChunks, onWriteError, onCopied } = options;
     signal?.throwIfAborted();
     const source = await openChecked(this.#basePath, artifactId, openForCopy);
     try {
@@ -264,6 +265,7 @@ export class FileSystemArtifactStore implements ArtifactStore {
           signal,
           onChunk,
           onCopyError: onWriteError,
+          onCopied,
         });
       }
       const target = await openTarget(filePath, onWriteError);

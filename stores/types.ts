@@ -123,6 +123,14 @@ export interface CopyToFileOptions {
    */
   onWriteError?: (error: unknown) => unknown;
   /**
+   * Called at most once, when every byte is in `filePath` but the observer may still be reading
+   * them (a kernel copy ends before the hash of its last bytes), so the caller's next step (a
+   * sync) overlaps that read; `copyToFile` then returns only after it has settled, and fails
+   * with its error. A store that does not call it leaves that step to the caller, after the
+   * copy.
+   */
+  onCopied?: () => Promise<void>;
+  /**
    * Runs the fetch of each byte range with retries, for a store that downloads large objects
    * in ranges at once (S3, GCS): `Backoff` sets it, so a range that fails is fetched again
    * alone instead of the whole object.
