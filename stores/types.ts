@@ -123,11 +123,12 @@ export interface CopyToFileOptions {
    */
   onWriteError?: (error: unknown) => unknown;
   /**
-   * Called at most once, when every byte is in `filePath` but the observer may still be reading
-   * them (a kernel copy ends before the hash of its last bytes), so the caller's next step (a
-   * sync) overlaps that read; `copyToFile` then returns only after it has settled, and fails
-   * with its error. A store that does not call it leaves that step to the caller, after the
-   * copy.
+   * Called when every byte is in `filePath` but the observer may still be reading them (a
+   * kernel copy ends before the hash of its last bytes), so the caller's next step (a sync)
+   * overlaps that read; `copyToFile` then returns only after it has settled, and fails with its
+   * error. It is an early start only: a store may not call it (then the step follows the copy),
+   * a retried copy calls it again, and the caller still settles the file once the copy has
+   * returned.
    */
   onCopied?: () => Promise<void>;
   /**

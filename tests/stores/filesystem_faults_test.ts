@@ -333,7 +333,11 @@ Deno.test({
           ? "rename"
           : c
       );
-      assert.deepEqual(order, [
+      // A kernel copy syncs its temporary file as soon as the copy ends (while the hash reads
+      // the last bytes) and again before the publish, where that costs next to nothing: a run
+      // of syncs of the temporary file counts once.
+      const syncs = order.filter((entry, i) => entry !== "sync temp" || order[i - 1] !== entry);
+      assert.deepEqual(syncs, [
         "sync temp",
         "rename",
         "sync store",
