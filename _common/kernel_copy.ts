@@ -6,7 +6,7 @@
 // is no pinned file and the callers copy through buffers instead.
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { copyFile, isNotFound, notFoundError } from "./fs.ts";
-import { yieldTurn } from "./sleep.ts";
+import { sleep, yieldTurn } from "./sleep.ts";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
 export interface PinnedFile {
@@ -89,8 +89,6 @@ export interface KernelCopyOptions {
 const YIELD_EVERY = 4 * 1024 * 1024;
 const CHUNK_SIZE = 1024 * 1024;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Copies the file at `source` to the new path `target` in the kernel (`copy_file_range`, on
  * Deno's blocking threads). With `onChunk`, this thread reads the target as the copy grows it
@@ -140,7 +138,7 @@ async function observeGrowing(
     } catch (error) {
       if (!isNotFound(error)) throw error;
       if (finished) return; // the copy failed before it created the file
-      await pause(1);
+      await sleep(1);
     }
   }
   try {
@@ -154,7 +152,7 @@ async function observeGrowing(
       const size = Number(fstatSync(fd).size);
       if (position >= size) {
         if (finished) return;
-        await pause(1);
+        await sleep(1);
         continue;
       }
       const count = readSync(fd, buffer, 0, Math.min(CHUNK_SIZE, size - position), position);
