@@ -3,7 +3,7 @@
 // (a rename, or a hard link that never replaces an existing file) and the folder synced, so a
 // reader never sees half a file and a crash never leaves a published file without its bytes.
 // A failed or aborted write removes its temporary file.
-import { join } from "node:path";
+import { nodeBuiltin } from "./node_builtin.ts";
 import { copyStreamToFile } from "./file_stream.ts";
 import { withContext } from "./error_context.ts";
 import { resolveSource } from "./stream.ts";
@@ -61,7 +61,7 @@ export function fromStream(content: StreamSource, signal?: AbortSignal): Fill {
 export async function writeFileAtomic(fill: Fill, options: AtomicWriteOptions): Promise<void> {
   const { dir, signal } = options;
   signal?.throwIfAborted();
-  const tempPath = join(dir, tempName());
+  const tempPath = nodeBuiltin("node:path").join(dir, tempName());
   let file: LocalFile;
   try {
     file = await openFile(tempPath, { write: true, createNew: true });
@@ -101,7 +101,7 @@ export async function copyAtomic(
 ): Promise<void> {
   const { dir, signal } = options;
   signal?.throwIfAborted();
-  const tempPath = join(dir, tempName());
+  const tempPath = nodeBuiltin("node:path").join(dir, tempName());
   const describe = describer(options.what);
   // The mode a new file gets here (the umask applied), without Deno.umask, which needs
   // --allow-sys: create the name, read its mode, and free it again for the copy (copying onto
@@ -198,7 +198,7 @@ export async function removeStaleTempFiles(
   const cutoff = Date.now() - options.olderThan * 1000;
   for await (const entry of readDir(dir)) {
     if (!entry.isFile || !isTempName(entry.name)) continue;
-    const path = join(dir, entry.name);
+    const path = nodeBuiltin("node:path").join(dir, entry.name);
     let file: LocalFile;
     try {
       file = await openFile(path, { read: true });

@@ -2,14 +2,16 @@
 // own API: its files lock (flock), its `readable` is the stream `Deno.serve` sends without
 // copying, and its errors are `Deno.errors.*`, which users catch by class. On Node.js and Bun
 // it is `node:fs` over a plain descriptor, with the same methods, so one code path serves all
-// three. Errors are told apart by `code` ("ENOENT", "EEXIST"), which both kinds carry.
-import * as nodeFs from "node:fs";
-import * as fsp from "node:fs/promises";
-import { promisify } from "node:util";
+// three. Errors are told apart by `code` ("ENOENT", "EEXIST"), which both kinds carry. The
+// `node:` modules are taken off Deno only (node_builtin.ts says why).
+import type { Stats } from "node:fs";
 import { readableFromFile } from "./file_stream.ts";
+import { nodeBuiltin } from "./node_builtin.ts";
 import type { LocalFile, LocalFileInfo } from "./types.ts";
 
 const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+const nodeFs = () => nodeBuiltin("node:fs");
+const fsp = () => nodeBuiltin("node:fs/promises");
 
 /** How {@linkcode openFile} opens: as `Deno.open`'s options. */
 export interface OpenFileOptions {
@@ -41,52 +43,52 @@ export async function openTarget(
 
 /** Removes a file. */
 export function removeFile(path: string): Promise<void> {
-  return deno ? deno.remove(path) : fsp.unlink(path);
+  return deno ? deno.remove(path) : fsp().unlink(path);
 }
 
 /** Renames `from` to `to`, replacing a file there. */
 export function rename(from: string, to: string): Promise<void> {
-  return deno ? deno.rename(from, to) : fsp.rename(from, to);
+  return deno ? deno.rename(from, to) : fsp().rename(from, to);
 }
 
 /** Makes `to` a hard link to `from`; fails with "EEXIST" when `to` exists. */
 export function link(from: string, to: string): Promise<void> {
-  return deno ? deno.link(from, to) : fsp.link(from, to);
+  return deno ? deno.link(from, to) : fsp().link(from, to);
 }
 
 /** Makes `path` a symbolic link to `target`; fails with "EEXIST" when `path` exists. */
 export function symlink(target: string, path: string): Promise<void> {
-  return deno ? deno.symlink(target, path) : fsp.symlink(target, path);
+  return deno ? deno.symlink(target, path) : fsp().symlink(target, path);
 }
 
 /** Sets a file's permission bits. */
 export function chmod(path: string, mode: number): Promise<void> {
-  return deno ? deno.chmod(path, mode) : fsp.chmod(path, mode);
+  return deno ? deno.chmod(path, mode) : fsp().chmod(path, mode);
 }
 
 /** Copies the file `from` to `to` in the kernel (copy_file_range), replacing `to`. */
 export function copyFile(from: string, to: string): Promise<void> {
-  return deno ? deno.copyFile(from, to) : fsp.copyFile(from, to);
+  return deno ? deno.copyFile(from, to) : fsp().copyFile(from, to);
 }
 
 /** The absolute path with every symbolic link resolved. */
 export function realPath(path: string): Promise<string> {
-  return deno ? deno.realPath(path) : fsp.realpath(path);
+  return deno ? deno.realPath(path) : fsp().realpath(path);
 }
 
 /** What is at `path`, following a symbolic link. */
 export async function stat(path: string): Promise<LocalFileInfo> {
-  return deno ? await deno.stat(path) : infoOf(await fsp.stat(path));
+  return deno ? await deno.stat(path) : infoOf(await fsp().stat(path));
 }
 
 /** What is at `path`, following a symbolic link, without waiting for the event loop. */
 export function statSync(path: string): LocalFileInfo {
-  return deno ? deno.statSync(path) : infoOf(nodeFs.statSync(path));
+  return deno ? deno.statSync(path) : infoOf(nodeFs().statSync(path));
 }
 
 /** What is at `path`, a symbolic link itself rather than its target. */
 export async function lstat(path: string): Promise<LocalFileInfo> {
-  return deno ? await deno.lstat(path) : infoOf(await fsp.lstat(path));
+  return deno ? await deno.lstat(path) : infoOf(await fsp().lstat(path));
 }
 
 /** An entry of a folder. */
@@ -100,7 +102,7 @@ export interface DirEntry {
 /** The entries of a folder. */
 export async function* readDir(path: string): AsyncIterable<DirEntry> {
   if (deno) return yield* deno.readDir(path);
-  for await (const entry of await fsp.opendir(path)) {
+  for await (const entry of await fsp().opendir(path)) {
     yield {
       name: entry.name,
       isFile: entry.isFile(),
@@ -149,7 +151,7 @@ export function alreadyExistsError(message: string, options?: ErrorOptions): Err
 /** Whether a runtime's files can test a lock without waiting (Deno 2.6 and later). */
 export const canTestLocks: boolean = deno !== undefined && "tryLock" in deno.FsFile.prototype;
 
-function infoOf(stats: nodeFs.Stats): LocalFileInfo {
+function infoOf(stats: Stats): LocalFileInfo {
   return {
     size: stats.size,
     mtime: stats.mtime,
@@ -162,12 +164,21 @@ function infoOf(stats: nodeFs.Stats): LocalFileInfo {
   };
 }
 
-const read = promisify(nodeFs.read);
-const write = promisify(nodeFs.write);
-const fsync = promisify(nodeFs.fsync);
-const fstat = promisify(nodeFs.fstat);
-const ftruncate = promisify(nodeFs.ftruncate);
-const open = promisify(nodeFs.open);
+// The descriptor calls of node:fs as promises, made on the first NodeFile.
+let nodeIo: ReturnType<typeof promisedIo> | undefined;
+function promisedIo() {
+  const fs = nodeFs();
+  const { promisify } = nodeBuiltin("node:util");
+  return {
+    read: promisify(fs.read),
+    write: promisify(fs.write),
+    fsync: promisify(fs.fsync),
+    fstat: promisify(fs.fstat),
+    ftruncate: promisify(fs.ftruncate),
+    open: promisify(fs.open),
+  };
+}
+const io = () => nodeIo ??= promisedIo();
 
 /**
  * A file over a `node:fs` descriptor (Node.js, Bun), with the methods of `Deno.FsFile` that the
@@ -186,36 +197,36 @@ class NodeFile implements LocalFile {
   }
 
   static async open(path: string, options: OpenFileOptions): Promise<NodeFile> {
-    const c = nodeFs.constants;
+    const c = nodeFs().constants;
     const writing = options.write || options.append;
     let flags = writing ? (options.read ? c.O_RDWR : c.O_WRONLY) : c.O_RDONLY;
     if (options.append) flags |= c.O_APPEND;
     if (options.create) flags |= c.O_CREAT;
     if (options.createNew) flags |= c.O_CREAT | c.O_EXCL;
     if (options.truncate) flags |= c.O_TRUNC;
-    return new NodeFile(await open(path, flags, 0o666), options.append ?? false);
+    return new NodeFile(await io().open(path, flags, 0o666), options.append ?? false);
   }
 
   async read(buffer: Uint8Array): Promise<number | null> {
-    const { bytesRead } = await read(this.#fd, buffer, 0, buffer.length, this.#position);
+    const { bytesRead } = await io().read(this.#fd, buffer, 0, buffer.length, this.#position);
     return this.#advance(bytesRead, buffer.length);
   }
 
   readSync(buffer: Uint8Array): number | null {
-    const count = nodeFs.readSync(this.#fd, buffer, 0, buffer.length, this.#position);
+    const count = nodeFs().readSync(this.#fd, buffer, 0, buffer.length, this.#position);
     return this.#advance(count, buffer.length);
   }
 
   async write(data: Uint8Array): Promise<number> {
     const position = this.#append ? null : this.#position;
-    const { bytesWritten } = await write(this.#fd, data, 0, data.length, position);
+    const { bytesWritten } = await io().write(this.#fd, data, 0, data.length, position);
     this.#position += bytesWritten;
     return bytesWritten;
   }
 
   writeSync(data: Uint8Array): number {
     const position = this.#append ? null : this.#position;
-    const written = nodeFs.writeSync(this.#fd, data, 0, data.length, position);
+    const written = nodeFs().writeSync(this.#fd, data, 0, data.length, position);
     this.#position += written;
     return written;
   }
@@ -226,15 +237,15 @@ class NodeFile implements LocalFile {
   }
 
   truncate(size = 0): Promise<void> {
-    return ftruncate(this.#fd, size);
+    return io().ftruncate(this.#fd, size);
   }
 
   sync(): Promise<void> {
-    return fsync(this.#fd);
+    return io().fsync(this.#fd);
   }
 
   async stat(): Promise<LocalFileInfo> {
-    return infoOf(await fstat(this.#fd));
+    return infoOf(await io().fstat(this.#fd));
   }
 
   get readable(): ReadableStream<Uint8Array> {
@@ -245,7 +256,7 @@ class NodeFile implements LocalFile {
     // Once only: a second close could close a descriptor number that was reused meanwhile.
     if (this.#closed) return;
     this.#closed = true;
-    nodeFs.closeSync(this.#fd);
+    nodeFs().closeSync(this.#fd);
   }
 
   #advance(count: number, asked: number): number | null {

@@ -4,8 +4,8 @@
 // a swapped link after the open cannot change what is copied. Where that path does not name the
 // open file (other systems; Deno 2.5, whose `node:fs` descriptors are not the system's), there
 // is no pinned file and the callers copy through buffers instead.
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { copyFile, isNotFound, notFoundError } from "./fs.ts";
+import { nodeBuiltin } from "./node_builtin.ts";
 import { sleep, yieldTurn } from "./sleep.ts";
 
 /** A file opened by descriptor, with a path that names exactly that open file. */
@@ -27,6 +27,7 @@ export interface PinnedFile {
  * found" error, as `openFile` reports it.
  */
 export function pinFile(path: string): PinnedFile | undefined {
+  const { closeSync, fstatSync, openSync, statSync } = nodeBuiltin("node:fs");
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -130,6 +131,7 @@ async function observeGrowing(
   onChunk: (chunk: Uint8Array) => void,
   signal?: AbortSignal,
 ): Promise<void> {
+  const { closeSync, fstatSync, openSync, readSync } = nodeBuiltin("node:fs");
   let fd: number | undefined;
   while (fd === undefined) {
     const finished = ended();

@@ -1,6 +1,6 @@
 // A wait that an abort signal cancels, and a yield to the event loop.
-import { setImmediate } from "node:timers";
 import { onAbort } from "./abort.ts";
+import { nodeBuiltin } from "./node_builtin.ts";
 
 /** Resolves after `ms` milliseconds; rejects with the signal's reason when it aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -22,5 +22,6 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * 3-10 us on Deno, Node.js and Bun, where a timer (setTimeout 0) takes 1-2 ms.
  */
 export function yieldTurn(): Promise<void> {
+  const { setImmediate } = nodeBuiltin("node:timers");
   return new Promise((resolve) => setImmediate(resolve));
 }

@@ -2,12 +2,20 @@
 // from another writer and list again. Prints JSON with the times in seconds. "per-trial" lists
 // with getAllArtifactMeta trial by trial, "one-read" with getAllTrialsArtifactMeta.
 // Arguments: per-trial|one-read JOURNAL EXTRA_LINES.
-import { appendFile, readFile } from "node:fs/promises";
-import process from "node:process";
 import { JournalFileStorage } from "../storages/journal.ts";
+import { nodeBuiltin } from "../_common/node_builtin.ts";
 import { listAll } from "./_list_all.ts";
 
-const [mode, path, extraLines] = process.argv.slice(2);
+// Deno's own API on Deno: a `node:` import there would start Deno's Node.js layer (10 MiB and
+// more), which the library measured here does not load.
+const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+const [mode, path, extraLines] = deno ? deno.args : nodeBuiltin("node:process").argv.slice(2);
+const appendFile = (target: string, bytes: Uint8Array) =>
+  deno
+    ? deno.writeFile(target, bytes, { append: true })
+    : nodeBuiltin("node:fs/promises").appendFile(target, bytes);
+const readFile = (source: string) =>
+  deno ? deno.readFile(source) : nodeBuiltin("node:fs/promises").readFile(source);
 const oneRead = mode === "one-read";
 
 let start = performance.now();

@@ -1,5 +1,6 @@
 // What the listing benchmarks time: every trial's artifacts of a storage's first study.
-import { getAllArtifactMeta, getAllTrialsArtifactMeta } from "../helpers/get_all_artifact_meta.ts";
+// From the main module, as a user imports them.
+import { getAllArtifactMeta, getAllTrialsArtifactMeta } from "../mod.ts";
 import type { StudyStorage } from "../storages/types.ts";
 
 /**

@@ -4,10 +4,8 @@
 // XXH3-128 was the default ({"sha256", "size"}) is read and checked as it always was. Its key
 // does not start with "artifacts:", so Python Optuna and optuna-dashboard, which list only
 // those keys, never see it.
-// Pinned here, not in an import map: an importer of a clone (see the README) needs no map.
-// deno-lint-ignore no-import-prefix
-import { createXXHash128 } from "npm:hash-wasm@4.13.0";
-import { createHash, type Hash } from "node:crypto";
+import type { Hash } from "node:crypto";
+import { nodeBuiltin } from "../_common/node_builtin.ts";
 import { StorageFormatError } from "../storages/errors.ts";
 import { pythonJsonDumps } from "../_common/python_json.ts";
 import type { JsonValue } from "../storages/types.ts";
@@ -35,11 +33,13 @@ interface Hasher {
   digest(outputType: "hex"): string;
 }
 
+const createSha256 = () => nodeBuiltin("node:crypto").createHash("sha256");
+
 /** node:crypto's SHA-256 in hash-wasm's shape: a Hash cannot start again, so init makes one. */
 class Sha256 implements Hasher {
-  #hash: Hash = createHash("sha256");
+  #hash: Hash = createSha256();
   init(): void {
-    this.#hash = createHash("sha256");
+    this.#hash = createSha256();
   }
   update(chunk: Uint8Array): void {
     this.#hash.update(chunk);
@@ -68,7 +68,12 @@ export class Digester {
         `Cannot record a digest with "${algorithm}": use "xxh128" (the default) or "sha256"`,
       );
     }
-    // hash-wasm's hasher comes initialised.
+    // hash-wasm's hasher comes initialised. Imported at the first digest, not with the module:
+    // on Deno, loading it starts Deno's Node.js layer (10 MiB and more; node_builtin.ts), which
+    // a process that only lists artifacts need not pay. Pinned here, not in an import map: an
+    // importer of a clone (see the README) needs no map.
+    // deno-lint-ignore no-import-prefix
+    const { createXXHash128 } = await import("npm:hash-wasm@4.13.0");
     const hasher = algorithm === "sha256" ? new Sha256() : await createXXHash128();
     return new Digester(algorithm, hasher);
   }

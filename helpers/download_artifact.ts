@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { dirname } from "node:path";
+import { nodeBuiltin } from "../_common/node_builtin.ts";
 import {
   alreadyExistsError,
   isAlreadyExists,
@@ -125,7 +125,7 @@ export async function downloadArtifact(options: DownloadArtifactOptions): Promis
     }
   };
   const atomic: AtomicWriteOptions = {
-    dir: dirname(filePath),
+    dir: nodeBuiltin("node:path").dirname(filePath),
     what: `artifact "${artifactId}" to "${filePath}"`,
     sync: options.sync ?? true,
     signal,

@@ -29,10 +29,10 @@ import {
   TrialNotFoundError,
   UpdateFinishedTrialError,
 } from "../storages/errors.ts";
-import { platform } from "node:process";
 import { readableFromFile } from "../_common/file_stream.ts";
 import { isNotFound, notFoundError, openFile, stat } from "../_common/fs.ts";
 import type { LocalFileInfo } from "../_common/types.ts";
+import { isWindows } from "../_common/node_builtin.ts";
 import { tapChunks } from "../_common/stream.ts";
 import { chunkObserver, type TransferObservers } from "./_transfer.ts";
 import { Digester, DIGESTS_ATTR_PREFIX, serializeArtifactDigest } from "./_digest.ts";
@@ -245,7 +245,7 @@ async function sourceOf(options: UploadArtifactOptions): Promise<Source> {
 
 // Python's os.path.basename: the part after the last separator ("/", and "\" on Windows).
 function basename(path: string): string {
-  const separators = platform === "win32" ? /[\\/]/ : /\//;
+  const separators = isWindows() ? /[\\/]/ : /\//;
   const parts = path.split(separators);
   return parts[parts.length - 1];
 }

@@ -1,7 +1,7 @@
 // The journal file lock, the same protocol as Python Optuna's JournalFileSymlinkLock and
 // JournalFileOpenLock: `<journal>.lock` is a symbolic link or an exclusively created file
 // (either excludes the other), released by renaming it to `<lock><uuid>.rename` and unlinking.
-import { resolve } from "node:path";
+import { nodeBuiltin } from "../_common/node_builtin.ts";
 import { isAlreadyExists, openFile, removeFile, rename, stat, symlink } from "../_common/fs.ts";
 
 /** Which lock file to create: a symbolic link (Optuna's default) or a plain file (O_EXCL). */
@@ -45,7 +45,7 @@ export async function withJournalLock<T>(
 async function tryCreate(journalPath: string, lockPath: string, kind: JournalLockKind) {
   try {
     if (kind === "symlink") {
-      await symlink(resolve(journalPath), lockPath);
+      await symlink(nodeBuiltin("node:path").resolve(journalPath), lockPath);
     } else {
       (await openFile(lockPath, { write: true, createNew: true })).close();
     }

@@ -1,7 +1,6 @@
 // The journal file of JournalFileStorage as a log: one queue of this instance's calls, reads
 // that replay the lines added since the last read into the model, and writes that append
 // complete lines under the lock.
-import { pid } from "node:process";
 import { parsePythonJson, pythonJsonDumps } from "../_common/python_json.ts";
 import type { DumpableJson } from "../_common/python_json.ts";
 import { JournalFile } from "./_journal_file.ts";
@@ -9,6 +8,7 @@ import type { JournalLockOptions } from "./_journal_lock.ts";
 import { applyJournalOp } from "./_journal_replay.ts";
 import { StorageModel } from "./_model.ts";
 import { StorageFormatError } from "./errors.ts";
+import { processId } from "../_common/node_builtin.ts";
 
 const COMPACT = { item: ",", key: ":" };
 
@@ -20,7 +20,7 @@ export class JournalLog {
   /** What the lines replayed so far say. */
   readonly model: StorageModel = new StorageModel();
   /** This instance's `worker_id`, as Python's `JournalStorage` makes one per process. */
-  readonly workerId: string = `${crypto.randomUUID()}-${pid}`;
+  readonly workerId: string = `${crypto.randomUUID()}-${processId()}`;
   #file: JournalFile;
   #queue: Promise<unknown> = Promise.resolve();
   #apply = (line: string): void => this.#applyLine(line);

@@ -1,7 +1,7 @@
 // How the file-system store finds an artifact's file safely: the id's path checked against the
 // base directory (a symbolic link may not lead outside it), and the file opened checked to be
 // the one approved (device and inode), starting over when it was replaced in between.
-import { isAbsolute, join, relative } from "node:path";
+import { nodeBuiltin } from "../_common/node_builtin.ts";
 import { ArtifactNotFoundError, ArtifactPathEscapeError } from "./errors.ts";
 import { validateArtifactId } from "./_artifact_id.ts";
 import { pinFile, type PinnedFile } from "../_common/kernel_copy.ts";
@@ -89,6 +89,7 @@ export async function openChecked<T extends Opened>(
  */
 export async function checkArtifactPath(basePath: string, artifactId: string): Promise<Checked> {
   validateArtifactId(artifactId);
+  const { isAbsolute, join, relative } = nodeBuiltin("node:path");
   const path = join(basePath, artifactId);
   let info: LocalFileInfo;
   try {
