@@ -17,6 +17,7 @@ import {
 } from "../mod.ts";
 import { JournalFileStorage } from "../storages/journal.ts";
 import { S3ArtifactStore } from "../stores/s3.ts";
+import { warmUp } from "./_round_trip.ts";
 
 const [
   phase,
@@ -46,6 +47,7 @@ const artifactStore = new S3ArtifactStore(bucket, {
 });
 const storage = new JournalFileStorage(journal);
 const checked = digest !== "no-digest";
+await warmUp(checked ? digest as DigestAlgorithm : false);
 if (phase === "upload") {
   const study = await createStudy({ storage, studyName: "bench" });
   const start = performance.now();
