@@ -2,8 +2,8 @@
 // downloadArtifact of it, timed apart.
 import {
   type ArtifactStore,
-  type DigestAlgorithm,
   createStudy,
+  type DigestAlgorithm,
   downloadArtifact,
   InMemoryArtifactStore,
   type StudyOrTrial,
