@@ -6,10 +6,9 @@
 // `node:` modules are taken off Deno only (node_builtin.ts says why).
 import type { Stats } from "node:fs";
 import { readableFromFile } from "./file_stream.ts";
-import { nodeBuiltin } from "./node_builtin.ts";
+import { deno, nodeBuiltin } from "./node_builtin.ts";
 import type { LocalFile, LocalFileInfo } from "./types.ts";
 
-const deno = (globalThis as { Deno?: typeof Deno }).Deno;
 const nodeFs = () => nodeBuiltin("node:fs");
 const fsp = () => nodeBuiltin("node:fs/promises");
 

@@ -33,7 +33,8 @@ export function nodeBuiltin<Name extends keyof NodeBuiltins>(name: Name): NodeBu
   return process.getBuiltinModule(name) as NodeBuiltins[Name];
 }
 
-const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+/** Deno's namespace on Deno, else `undefined` (Node.js, Bun). */
+export const deno: typeof Deno | undefined = (globalThis as { Deno?: typeof Deno }).Deno;
 
 /** This process's id (`Deno.pid` on Deno, where node:process would start the Node.js layer). */
 export function processId(): number {

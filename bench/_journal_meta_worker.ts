@@ -3,12 +3,11 @@
 // with getAllArtifactMeta trial by trial, "one-read" with getAllTrialsArtifactMeta.
 // Arguments: per-trial|one-read JOURNAL EXTRA_LINES.
 import { JournalFileStorage } from "../storages/journal.ts";
-import { nodeBuiltin } from "../_common/node_builtin.ts";
+import { deno, nodeBuiltin } from "../_common/node_builtin.ts";
 import { listAll } from "./_list_all.ts";
 
 // Deno's own API on Deno: a `node:` import there would start Deno's Node.js layer (10 MiB and
 // more), which the library measured here does not load.
-const deno = (globalThis as { Deno?: typeof Deno }).Deno;
 const [mode, path, extraLines] = deno ? deno.args : nodeBuiltin("node:process").argv.slice(2);
 const appendFile = (target: string, bytes: Uint8Array) =>
   deno
