@@ -21,12 +21,14 @@ object_port=$(free_port)
 cache_port=$(free_port)
 user=$(id -un)
 
+# workers = auto is Swift's own default, one worker per core: with one, the proxy serves every
+# concurrent range of a download on one core.
 common() { # port
   cat <<CONF
 [DEFAULT]
 bind_ip = 127.0.0.1
 bind_port = $1
-workers = 1
+workers = auto
 user = $user
 swift_dir = $dir/etc
 devices = $dir/node
