@@ -15,8 +15,9 @@
  *
  * `downloadArtifact` (through `copyToFile`) fetches an object larger than `downloadPartSize`
  * (8 MiB) in byte ranges of its generation, `downloadConcurrency` (3) at a time, with memory at
- * part size x concurrency; as the SDK cannot validate ranged reads, the CRC32C of the bytes in
- * order is compared with the object's. Under `Backoff` a failed range alone is fetched again.
+ * part size x (concurrency - 1) plus 1 MiB; as the SDK cannot validate ranged reads, the CRC32C
+ * of the bytes in order is compared with the object's. Under `Backoff` a failed range alone is
+ * fetched again, from its first byte not yet written.
  *
  * ```ts ignore
  * import { Storage } from "npm:@google-cloud/storage";
@@ -174,11 +175,12 @@ export class GCSArtifactStore implements ArtifactStore {
   /**
    * Downloads an object into a local file: `downloadArtifact` uses it. An object larger than
    * `downloadPartSize` comes in byte ranges of its current generation fetched
-   * `downloadConcurrency` at a time, with memory at `downloadPartSize * downloadConcurrency`;
-   * the SDK cannot validate ranged reads, so the CRC32C of the bytes in order is compared with
-   * the object's. A generation replaced meanwhile fails with `ArtifactChangedError`. A smaller
-   * object is one read, validated by the SDK. Under `Backoff`, a failed range alone is fetched
-   * again.
+   * `downloadConcurrency` at a time, with memory at `downloadPartSize *
+   * (downloadConcurrency - 1)` plus 1 MiB; the SDK cannot validate ranged reads, so the CRC32C
+   * of the bytes in order is compared with the object's. A generation replaced meanwhile
+   * fails with `ArtifactChangedError`. A smaller object is one read, validated by the SDK.
+   * Under `Backoff`, a failed range alone is fetched again, from its first byte not yet
+   * written.
    *
    * @param artifactId The artifact's id.
    * @param filePath The file to create or replace.

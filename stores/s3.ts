@@ -40,9 +40,11 @@
  *   credentials, no permission) stays the SDK's error. An offset is a `Range` request.
  * - **Downloads**: `downloadArtifact` (through `copyToFile`) fetches an object larger than
  *   `downloadPartSize` (8 MiB) in byte ranges, `downloadConcurrency` (3) at a time, pinned to the
- *   first answer's ETag (`If-Match`); memory stays at part size x concurrency, the digest sees the
- *   bytes in order, and under `Backoff` a failed range alone is fetched again. `open()` stays one
- *   stream. `downloadConcurrency: 1` reads every object in one stream.
+ *   first answer's ETag (`If-Match`); memory stays at part size x (concurrency - 1) plus 1 MiB
+ *   (the range at the head of the file streams into it), the digest sees the bytes in order,
+ *   and under `Backoff` a failed range alone is fetched again, from its first byte not yet
+ *   written. `open()` stays one stream. `downloadConcurrency: 1` reads every object in one
+ *   stream.
  * - Tested against two real servers: s3rver (npm, started by `deno task test` itself) and OpenStack
  *   Swift's S3 API (Debian's packages, started by `.ci/swift.sh`, mandatory in CI).
  *

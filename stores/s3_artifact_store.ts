@@ -142,10 +142,11 @@ export class S3ArtifactStore implements ArtifactStore {
    * `downloadPartSize` comes in byte ranges fetched `downloadConcurrency` at a time, each
    * pinned to the first response's ETag (`If-Match`), so an object written again meanwhile
    * fails with `ArtifactChangedError` instead of mixing two versions; memory stays at
-   * `downloadPartSize * downloadConcurrency`. A smaller object, or any object with
+   * `downloadPartSize * (downloadConcurrency - 1)` plus 1 MiB (the range at the head of the
+   * file streams into it). A smaller object, or any object with
    * `downloadConcurrency: 1`, is one stream read straight into two reused 1 MiB buffers. The
    * observer sees every byte in order either way. A failed range fails the copy; under
-   * `Backoff`, that range alone is fetched again.
+   * `Backoff`, that range alone is fetched again, from its first byte not yet written.
    *
    * @param artifactId The artifact's id.
    * @param filePath The file to create or replace.

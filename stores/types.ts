@@ -144,7 +144,8 @@ export interface RangedDownloadOptions {
   /**
    * Bytes per range of a ranged download (`copyToFile`, which `downloadArtifact` uses): an
    * object larger than this comes in ranges fetched at once. Memory used by a download is
-   * about `downloadPartSize * downloadConcurrency`.
+   * about `downloadPartSize * (downloadConcurrency - 1)` plus 1 MiB: the range at the head of
+   * the file streams into it, each range behind it waits in a part buffer.
    *
    * @default {8 * 1024 * 1024}
    */
