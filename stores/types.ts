@@ -152,8 +152,8 @@ export interface RangedDownloadOptions {
   downloadPartSize?: number;
   /**
    * Ranges of one download fetched at once; 1 reads every object as one stream. Chosen by
-   * measurement (see docs/benchmarks.md): at 3, a 1 GiB download from Swift took 2.65 s and
-   * peaked at 124 MiB; at 4, 3.08 s and 132 MiB.
+   * measurement (see docs/benchmarks.md): at 3, a 1 GiB download from Swift took 3.47 s and
+   * peaked at 119 MiB, against Python Optuna's 4.99 s; 2 ranges of 16 MiB took 3.55 s.
    *
    * @default {3}
    */
