@@ -126,7 +126,7 @@ export async function copyRanges(file: LocalFile, options: RangedCopyOptions): P
       part.length - part.received,
       abort.signal,
     );
-    first = undefined;
+    if (part.index === 0) first = undefined; // a retry of the first range asks again
     const filler = new StreamFiller(stream);
     try {
       while (part.index !== head) {

@@ -1,7 +1,8 @@
 // copyRanges, the ranged download of the bucket stores, on byte streams that break where a test
 // says: the range at the head resumes from its first byte not written, a range that waits for
-// its turn asks for all of itself again, a write error is never retried, and no more than
-// `concurrency` ranges are open at once. The stores' own suites run it against s3rver, Swift
+// its turn asks for all of itself again, a write error is never retried, no more than
+// `concurrency` ranges are open at once, and the first range comes from the answer that told
+// the size even when another range starts before it. The stores' own suites run it against s3rver, Swift
 // and the GCS emulator.
 import assert from "node:assert/strict";
 import { openTarget } from "../../_common/fs.ts";
@@ -167,4 +168,35 @@ Deno.test("copyRanges never retries a failed write, and closes every range", asy
     assert.ok(maxOpen() <= 3);
     assert.equal(openNow(), 0, "no range left open");
   });
+});
+
+Deno.test("copyRanges reads the first range from the answer that told the size, whenever it starts", async () => {
+  const bytes = pseudoRandomBytes(6 * MiB, 25);
+  const { openRange, asked, openNow } = ranges(bytes, () => ({}));
+  const first = await openRange(0, 2 * MiB, AbortSignal.timeout(10_000));
+  asked.length = 0;
+  let calls = 0;
+  await withTempDir(async (dir) => {
+    const file = await openTarget(`${dir}/out.bin`);
+    try {
+      await copyRanges(file, {
+        size: bytes.length,
+        partSize: 2 * MiB,
+        concurrency: 3,
+        what: "s3://bucket/key",
+        first,
+        openRange,
+        // The first range's attempt starts last.
+        retryRange: async (fetch) => {
+          if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+          return await fetch();
+        },
+      });
+    } finally {
+      file.close();
+    }
+    assert.equal(sha256(await Deno.readFile(`${dir}/out.bin`)), sha256(bytes));
+  });
+  assert.deepEqual(asked.toSorted((a, b) => a[0] - b[0]), [[2 * MiB, 2 * MiB], [4 * MiB, 2 * MiB]]);
+  assert.equal(openNow(), 0, "no range left open");
 });
