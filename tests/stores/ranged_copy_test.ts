@@ -79,7 +79,13 @@ const retryRange: RetryRange = async (fetch, signal) => {
 async function copy(
   bytes: Uint8Array,
   openRange: OpenRange,
-  options: { partSize: number; concurrency: number; file?: LocalFile },
+  options: {
+    partSize: number;
+    concurrency: number;
+    file?: LocalFile;
+    first?: ReadableStream<Uint8Array>;
+    retryRange?: RetryRange;
+  },
 ): Promise<{ written: string; observed: string }> {
   return await withTempDir(async (dir) => {
     const path = `${dir}/out.bin`;
@@ -91,8 +97,9 @@ async function copy(
         partSize: options.partSize,
         concurrency: options.concurrency,
         what: "s3://bucket/key",
+        first: options.first,
         openRange,
-        retryRange,
+        retryRange: options.retryRange ?? retryRange,
         onChunk: (chunk) => seen.push(chunk.slice()),
       });
     } finally {
@@ -176,27 +183,18 @@ Deno.test("copyRanges reads the first range from the answer that told the size, 
   const first = await openRange(0, 2 * MiB, AbortSignal.timeout(10_000));
   asked.length = 0;
   let calls = 0;
-  await withTempDir(async (dir) => {
-    const file = await openTarget(`${dir}/out.bin`);
-    try {
-      await copyRanges(file, {
-        size: bytes.length,
-        partSize: 2 * MiB,
-        concurrency: 3,
-        what: "s3://bucket/key",
-        first,
-        openRange,
-        // The first range's attempt starts last.
-        retryRange: async (fetch) => {
-          if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-          return await fetch();
-        },
-      });
-    } finally {
-      file.close();
-    }
-    assert.equal(sha256(await Deno.readFile(`${dir}/out.bin`)), sha256(bytes));
+  const { written, observed } = await copy(bytes, openRange, {
+    partSize: 2 * MiB,
+    concurrency: 3,
+    first,
+    // The first range's attempt starts last.
+    retryRange: async (fetch) => {
+      if (calls++ === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      return await fetch();
+    },
   });
+  assert.equal(written, sha256(bytes));
+  assert.equal(observed, sha256(bytes));
   assert.deepEqual(asked.toSorted((a, b) => a[0] - b[0]), [[2 * MiB, 2 * MiB], [4 * MiB, 2 * MiB]]);
   assert.equal(openNow(), 0, "no range left open");
 });
