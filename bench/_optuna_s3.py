@@ -1,13 +1,18 @@
-# Python Optuna's S3 round trip, the baseline: Boto3ArtifactStore with its defaults.
-import json, sys
+# Python Optuna's S3 round trip, the baseline: Boto3ArtifactStore with its defaults. Phases:
+# "round-trip SOURCE TARGET" uploads and downloads in one process (the client and its
+# connection warm for the download); "upload SOURCE" prints {upload, artifactId} and
+# "download ARTIFACT_ID TARGET" prints {download} and removes the object, each in a process of
+# its own, as optuna-deno's _s3_worker.ts runs them.
+import json, sys, time
 import boto3
 from botocore.config import Config
 import optuna
-from optuna.artifacts import Boto3ArtifactStore
+from optuna.artifacts import Boto3ArtifactStore, download_artifact, upload_artifact
 from _optuna_round_trip import timed_round_trip
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
-endpoint, bucket, access, secret, source, target = sys.argv[1:7]
+endpoint, bucket, access, secret, phase = sys.argv[1:6]
+args = sys.argv[6:]
 client = boto3.client(
     "s3", endpoint_url=endpoint, aws_access_key_id=access, aws_secret_access_key=secret,
     region_name="us-east-1",
@@ -15,6 +20,18 @@ client = boto3.client(
                   response_checksum_validation="when_required"),
 )
 store = Boto3ArtifactStore(bucket, client=client)
-times = timed_round_trip(store, optuna.create_study(), source, target)
-store.remove(times["artifactId"])
+if phase == "round-trip":
+    times = timed_round_trip(store, optuna.create_study(), *args)
+    store.remove(times["artifactId"])
+elif phase == "upload":
+    start = time.perf_counter()
+    artifact_id = upload_artifact(
+        artifact_store=store, file_path=args[0], study_or_trial=optuna.create_study()
+    )
+    times = {"upload": time.perf_counter() - start, "artifactId": artifact_id}
+else:
+    start = time.perf_counter()
+    download_artifact(artifact_store=store, artifact_id=args[0], file_path=args[1])
+    times = {"download": time.perf_counter() - start}
+    store.remove(args[0])
 print(json.dumps(times))
