@@ -3,12 +3,12 @@
 # connection warm for the download); "upload SOURCE" prints {upload, artifactId} and
 # "download ARTIFACT_ID TARGET" prints {download} and removes the object, each in a process of
 # its own, as optuna-deno's _s3_worker.ts runs them.
-import json, sys, time
+import json, sys
 import boto3
 from botocore.config import Config
 import optuna
-from optuna.artifacts import Boto3ArtifactStore, download_artifact, upload_artifact
-from _optuna_round_trip import timed_round_trip
+from optuna.artifacts import Boto3ArtifactStore
+from _optuna_round_trip import timed_download, timed_round_trip, timed_upload
 
 optuna.logging.set_verbosity(optuna.logging.WARNING)
 endpoint, bucket, access, secret, phase = sys.argv[1:6]
@@ -24,14 +24,8 @@ if phase == "round-trip":
     times = timed_round_trip(store, optuna.create_study(), *args)
     store.remove(times["artifactId"])
 elif phase == "upload":
-    start = time.perf_counter()
-    artifact_id = upload_artifact(
-        artifact_store=store, file_path=args[0], study_or_trial=optuna.create_study()
-    )
-    times = {"upload": time.perf_counter() - start, "artifactId": artifact_id}
+    times = timed_upload(store, optuna.create_study(), args[0])
 else:
-    start = time.perf_counter()
-    download_artifact(artifact_store=store, artifact_id=args[0], file_path=args[1])
-    times = {"download": time.perf_counter() - start}
+    times = timed_download(store, *args)
     store.remove(args[0])
 print(json.dumps(times))

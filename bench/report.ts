@@ -34,7 +34,7 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { type S3Server, startS3rver, swiftS3 } from "../tests/_servers.ts";
 import { lineChart, type Series } from "./_svg.ts";
-import { measure, pythonVersion, sameBytes, writeRandomFile } from "./_util.ts";
+import { measure, type Measured, pythonVersion, sameBytes, writeRandomFile } from "./_util.ts";
 import { deno as denoRuntime, otherRuntimes } from "./_runtimes.ts";
 
 const { values } = parseArgs({
@@ -113,6 +113,17 @@ function copies(name: string, copy: (from: string, to: string) => [string, strin
       await check(name, source, join(dir, "out"));
       return { upload: up.wall, download: down.wall, rss: Math.max(up.rssMiB, down.rssMiB) };
     },
+  };
+}
+
+/** The result of an upload and a download that ran as processes of their own. */
+function phasesApart(up: Measured, down: Measured): Result {
+  return {
+    upload: up.json.upload,
+    download: down.json.download,
+    rss: Math.max(up.rssMiB, down.rssMiB),
+    rssUpload: up.rssMiB,
+    rssDownload: down.rssMiB,
   };
 }
 
@@ -333,13 +344,7 @@ try {
           const up = await flushed(python, [...script, "upload", source]);
           const down = await flushed(python, [...script, "download", up.json.artifactId, target]);
           await check(this.name, source, target);
-          return {
-            upload: up.json.upload,
-            download: down.json.download,
-            rss: Math.max(up.rssMiB, down.rssMiB),
-            rssUpload: up.rssMiB,
-            rssDownload: down.rssMiB,
-          };
+          return phasesApart(up, down);
         },
       };
       // Each phase in its own process, so each has its own peak RSS.
@@ -370,13 +375,7 @@ try {
             const up = await phase("upload", source);
             const down = await phase("download", up.json.artifactId);
             await check(name, source, join(dir, "out"));
-            return {
-              upload: up.json.upload,
-              download: down.json.download,
-              rss: Math.max(up.rssMiB, down.rssMiB),
-              rssUpload: up.rssMiB,
-              rssDownload: down.rssMiB,
-            };
+            return phasesApart(up, down);
           },
         };
       };
