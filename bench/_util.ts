@@ -17,33 +17,42 @@ export async function writeRandomFile(path: string, sizeMiB: number): Promise<vo
   }
 }
 
-/** What one measured process did: wall seconds, peak RSS and its last JSON line, if any. */
+/**
+ * What one measured process did: wall seconds, peak RSS, CPU seconds in user space and in the
+ * kernel (its page faults and copies into the page cache among them), and its last JSON line.
+ */
 export interface Measured {
   wall: number;
   rssMiB: number;
+  userSeconds: number;
+  systemSeconds: number;
   stdout: string;
   // deno-lint-ignore no-explicit-any
   json: any;
 }
 
-/** Runs a command under GNU time (`/usr/bin/time`): wall time and peak RSS of the process. */
+/** Runs a command under GNU time (`/usr/bin/time`): wall time, peak RSS and CPU of the process. */
 export async function measure(workDir: string, cmd: string, args: string[]): Promise<Measured> {
   const timeFile = join(workDir, `time-${crypto.randomUUID()}.txt`);
   // Wall time from here (GNU time's %e has a 10 ms resolution, which rounds a small copy to 0).
   const start = performance.now();
   const { code, stdout, stderr } = await new Deno.Command("/usr/bin/time", {
-    args: ["-f", "%M", "-o", timeFile, cmd, ...args],
+    args: ["-f", "%M %U %S", "-o", timeFile, cmd, ...args],
     env: { DENO_NO_UPDATE_CHECK: "1" },
   }).output();
   const wall = (performance.now() - start) / 1000;
   if (code !== 0) throw new Error(`${cmd} failed: ${new TextDecoder().decode(stderr)}`);
-  const rssKiB = Number((await Deno.readTextFile(timeFile)).trim());
+  // The last line: GNU time puts a note about a signal or an exit status above it.
+  const [rssKiB, userSeconds, systemSeconds] = (await Deno.readTextFile(timeFile)).trim()
+    .split("\n").at(-1)!.split(" ").map(Number);
   await Deno.remove(timeFile);
   const text = new TextDecoder().decode(stdout);
   const last = text.trim().split("\n").at(-1) ?? "";
   return {
     wall,
     rssMiB: rssKiB / 1024,
+    userSeconds,
+    systemSeconds,
     stdout: text,
     json: last.startsWith("{") ? JSON.parse(last) : undefined,
   };

@@ -72,10 +72,20 @@ interface Result {
   upload: number;
   download: number;
   rss: number;
+  /** The CPU of each process: the round trip's, or the upload's and the download's. */
+  cpu: Cpu[];
   /** Each phase's peak RSS, where the phases ran as processes of their own. */
   rssUpload?: number;
   rssDownload?: number;
 }
+
+/** CPU seconds of one process, start-up included: in user space and in the kernel. */
+interface Cpu {
+  user: number;
+  system: number;
+}
+
+const cpuOf = (run: Measured): Cpu => ({ user: run.userSeconds, system: run.systemSeconds });
 
 /** A way to move a file into a store and back out, run as its own process(es). */
 interface Contender {
@@ -92,9 +102,9 @@ function worker(name: string, cmd: string, args: string[], role?: "python"): Con
     role,
     async run(source, dir) {
       const target = join(dir, "out");
-      const { json, rssMiB } = await flushed(cmd, [...args, source, join(dir, "store"), target]);
+      const run = await flushed(cmd, [...args, source, join(dir, "store"), target]);
       await check(name, source, target);
-      return { upload: json.upload, download: json.download, rss: rssMiB };
+      return together(run);
     },
   };
 }
@@ -111,17 +121,28 @@ function copies(name: string, copy: (from: string, to: string) => [string, strin
       const up = await flushed(...copy(source, join(dir, "in")));
       const down = await measure(work, ...copy(join(dir, "in"), join(dir, "out")));
       await check(name, source, join(dir, "out"));
-      return { upload: up.wall, download: down.wall, rss: Math.max(up.rssMiB, down.rssMiB) };
+      return { ...phasesApart(up, down), upload: up.wall, download: down.wall };
     },
+  };
+}
+
+/** The result of a round trip in one process, which printed {upload, download}. */
+function together(run: Measured): Result {
+  return {
+    upload: run.json.upload,
+    download: run.json.download,
+    rss: run.rssMiB,
+    cpu: [cpuOf(run)],
   };
 }
 
 /** The result of an upload and a download that ran as processes of their own. */
 function phasesApart(up: Measured, down: Measured): Result {
   return {
-    upload: up.json.upload,
-    download: down.json.download,
+    upload: up.json?.upload,
+    download: down.json?.download,
     rss: Math.max(up.rssMiB, down.rssMiB),
+    cpu: [cpuOf(up), cpuOf(down)],
     rssUpload: up.rssMiB,
     rssDownload: down.rssMiB,
   };
@@ -161,6 +182,10 @@ async function sweep(title: string, contenders: Contender[]) {
         upload: median((r) => r.upload),
         download: median((r) => r.download),
         rss: most((r) => r.rss)!,
+        cpu: samples[0].cpu.map((_, i) => ({
+          user: median((r) => r.cpu[i].user),
+          system: median((r) => r.cpu[i].system),
+        })),
         rssUpload: most((r) => r.rssUpload),
         rssDownload: most((r) => r.rssDownload),
       };
@@ -190,8 +215,9 @@ async function section(
     lines.push(
       `**${size} MiB**`,
       "",
-      "| what | upload s | download s | MiB/s | peak RSS MiB | time / limit | time / Python |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| what | upload s | download s | MiB/s | CPU s, user + kernel | peak RSS MiB | " +
+        "time / limit | time / Python |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const contender of contenders) {
       const r = results.get(contender.name)?.get(size);
@@ -199,13 +225,15 @@ async function section(
       const total = r.upload + r.download;
       const ratio = (base?: Result) =>
         base ? (total / (base.upload + base.download)).toFixed(2) : "-";
-      // Each phase's peak where they ran apart (upload / download), else the process's.
+      // Each phase's peak (and CPU) where they ran apart (upload / download), else the process's.
       const rss = r.rssUpload !== undefined && r.rssDownload !== undefined
         ? `${r.rssUpload.toFixed(0)} / ${r.rssDownload.toFixed(0)}`
         : r.rss.toFixed(0);
       lines.push(
         `| ${contender.name} | ${r.upload.toFixed(3)} | ${r.download.toFixed(3)} | ` +
-          `${throughput(size, r).toFixed(0)} | ${rss} | ` +
+          `${throughput(size, r).toFixed(0)} | ` +
+          `${r.cpu.map((c) => `${c.user.toFixed(2)} + ${c.system.toFixed(2)}`).join(" / ")} | ` +
+          `${rss} | ` +
           `${ratio(baseline("limit", size))} | ${ratio(baseline("python", size))} |`,
       );
     }
@@ -247,9 +275,13 @@ try {
     `${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ` +
     `Python Optuna ${pyOptuna ?? "missing (its rows are skipped)"}; sizes ${sizes.join(", ")} ` +
     `MiB of random bytes, median of ${runs} run(s) each. Times are the upload and download ` +
-    "phases measured inside each process (for `cp`, the whole process); peak RSS is each " +
-    'process\'s maximum resident set size ("up / down" where the upload and the download ran ' +
-    'as processes of their own; the largest of the runs). On S3, "time / Python" is taken ' +
+    "phases measured inside each process (for `cp`, the whole process). Peak RSS is each " +
+    "process's maximum resident set size (the largest of the runs) and CPU its user and kernel " +
+    'seconds (the median), start-up included; "up / down" where the upload and the download ' +
+    "ran as " +
+    "processes of their own. The kernel's share holds the page faults of filling the page " +
+    "cache, which vary from run to run on this kind of machine (see docs/benchmarks.md). " +
+    'On S3, "time / Python" is taken ' +
     "against Python's row with a process per phase, as optuna-deno's rows run; the row with " +
     "both phases in one process downloads with a client and a connection already warm. Every " +
     "copy was compared with `cmp`.",
@@ -330,9 +362,9 @@ try {
         name: `Python Optuna ${pyBoto} (boto3, one process)`,
         async run(source, dir) {
           const target = join(dir, "out");
-          const { json, rssMiB } = await flushed(python, [...script, "round-trip", source, target]);
+          const run = await flushed(python, [...script, "round-trip", source, target]);
           await check(this.name, source, target);
-          return { upload: json.upload, download: json.download, rss: rssMiB };
+          return together(run);
         },
       };
       // Each phase in a process of its own, as optuna-deno's rows run: the baseline.
