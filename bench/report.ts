@@ -148,10 +148,34 @@ function phasesApart(up: Measured, down: Measured): Result {
   };
 }
 
-/** Measures after `sync`, so no run pays for the previous one's write-back. */
+/**
+ * MiB of page cache freed just before each measured process: the artifact's size. On this
+ * kind of machine a memory balloon hands memory freed some seconds ago back to the host, and
+ * writing into it again costs 2-3 s of kernel time per GiB, against 0.2-0.6 s for memory freed
+ * just before (docs/benchmarks.md). Without this, a phase that follows one which freed much
+ * (Python's upload holds the whole file) would write into cheaper memory than one that does not.
+ */
+let freedMiB = 0;
+
+/**
+ * Measures after `sync` and after removing a scratch file of `freedMiB`, so no run pays for the
+ * previous one's write-back and each starts with the same memory freed just before it.
+ */
 async function flushed(cmd: string, args: string[]) {
-  await new Deno.Command("sync").output();
+  const sync = () => new Deno.Command("sync").output();
+  if (freedMiB > 0) {
+    const scratch = join(work, "scratch.bin");
+    await Deno.writeFile(scratch, ReadableStream.from(zeros(freedMiB)));
+    await sync();
+    await Deno.remove(scratch);
+  }
+  await sync();
   return await measure(work, cmd, args);
+}
+
+function* zeros(sizeMiB: number) {
+  const block = new Uint8Array(1024 * 1024);
+  for (let i = 0; i < sizeMiB; i++) yield block;
 }
 
 async function check(name: string, source: string, copy: string) {
@@ -164,6 +188,7 @@ async function sweep(title: string, contenders: Contender[]) {
   for (const size of sizes) {
     const source = join(work, "source.bin");
     await writeRandomFile(source, size);
+    freedMiB = size;
     for (const contender of contenders) {
       const samples: Result[] = [];
       for (let i = 0; i < runs; i++) {
@@ -280,7 +305,9 @@ try {
     'seconds (the median), start-up included; "up / down" where the upload and the download ' +
     "ran as " +
     "processes of their own. The kernel's share holds the page faults of filling the page " +
-    "cache, which vary from run to run on this kind of machine (see docs/benchmarks.md). " +
+    "cache, which vary from run to run on this kind of machine (see docs/benchmarks.md): " +
+    "before each measured process, a scratch file as large as the artifact is written, " +
+    "synced and removed, so that each starts with the same memory freed just before it. " +
     'On S3, "time / Python" is taken ' +
     "against Python's row with a process per phase, as optuna-deno's rows run; the row with " +
     "both phases in one process downloads with a client and a connection already warm. Every " +
