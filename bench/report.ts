@@ -303,15 +303,14 @@ try {
     "phases measured inside each process (for `cp`, the whole process). Peak RSS is each " +
     "process's maximum resident set size (the largest of the runs) and CPU its user and kernel " +
     'seconds (the median), start-up included; "up / down" where the upload and the download ' +
-    "ran as " +
-    "processes of their own. The kernel's share holds the page faults of filling the page " +
-    "cache, which vary from run to run on this kind of machine (see docs/benchmarks.md): " +
-    "before each measured process, a scratch file as large as the artifact is written, " +
-    "synced and removed, so that each starts with the same memory freed just before it. " +
-    'On S3, "time / Python" is taken ' +
-    "against Python's row with a process per phase, as optuna-deno's rows run; the row with " +
-    "both phases in one process downloads with a client and a connection already warm. Every " +
-    "copy was compared with `cmp`.",
+    "ran as processes of their own. The kernel's share holds the page faults of filling the " +
+    "page cache, which vary from run to run on this kind of machine (see docs/benchmarks.md): " +
+    "before each measured process (but the second `cp`, which follows the first at once), a " +
+    "scratch file as large as the artifact is written, synced and removed, so that each starts " +
+    'with the same memory freed just before it. On S3, "time / Python" is taken against ' +
+    "Python's row with a process per phase, as optuna-deno's rows run; the row with both " +
+    "phases in one process downloads with a client and a connection already warm. Every copy " +
+    "was compared with `cmp`.",
     "",
   ];
 
